@@ -1,0 +1,42 @@
+# motcua — one command to run it, one to test it (contracts.md §1).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SERVICES := intake routing notification postal reporting
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-fast token demo bench docs clean help
+
+help:
+	@echo "make run     start all five services (API + worker each) in the foreground"
+	@echo "make test    install and run the whole test suite"
+	@echo "make token ROLE=receptionist UNIT=04222   print a development token"
+	@echo "make bench   run the benchmarks under benchmarks/"
+	@echo "make docs    regenerate docs/configuration.md, the OpenAPI files and the broker definitions"
+
+$(STAMP): requirements.lock shared/pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e shared $(foreach s,$(SERVICES),-e services/$(s))
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/python -m motcua_shared.devstack
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+token: $(STAMP)
+	@$(BIN)/python -m motcua_shared.web.auth --role "$(ROLE)" --unit "$(UNIT)"
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/pipeline_throughput.py
+
+docs: $(STAMP)
+	$(BIN)/python -m motcua_shared.settings > docs/configuration.md
+	$(BIN)/python -m motcua_shared.broker.definitions > deploy/rabbitmq/definitions.json
+	for s in $(SERVICES); do $(BIN)/python -m motcua_$$s openapi > docs/openapi/$$s.json; done
+
+clean:
+	rm -rf $(VENV) var

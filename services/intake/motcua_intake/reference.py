@@ -1,0 +1,20 @@
+"""The reference data this process works with, loaded once per process (they are immutable)."""
+from functools import lru_cache
+
+from motcua_shared.reference import Catalogue, UnitDirectory
+from motcua_shared.workcal import WorkingCalendar
+
+
+@lru_cache(maxsize=1)
+def units() -> UnitDirectory:
+    return UnitDirectory.load()
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> Catalogue:
+    return Catalogue.load()
+
+
+@lru_cache(maxsize=1)
+def calendar() -> WorkingCalendar:
+    return WorkingCalendar()

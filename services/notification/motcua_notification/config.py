@@ -1,0 +1,2 @@
+"""Settings of the notification service beyond the common ones."""
+SETTINGS = ()

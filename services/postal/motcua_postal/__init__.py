@@ -1,0 +1,1 @@
+"""motcua postal: shipments of dossiers and results carried by the public postal service."""

@@ -1,0 +1,2 @@
+"""Settings of the postal service beyond the common ones."""
+SETTINGS = ()

@@ -1,0 +1,1 @@
+"""motcua reporting: exact statistics built from every service's events."""

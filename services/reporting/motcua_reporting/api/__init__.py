@@ -1,0 +1,7 @@
+"""Reporting's HTTP API."""
+
+
+def blueprints() -> list:
+    from .reports import blp
+
+    return [blp]

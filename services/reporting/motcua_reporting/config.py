@@ -1,0 +1,2 @@
+"""Settings of the reporting service beyond the common ones."""
+SETTINGS = ()

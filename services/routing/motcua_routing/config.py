@@ -1,0 +1,2 @@
+"""Settings of the routing service beyond the common ones."""
+SETTINGS = ()

@@ -1,0 +1,1 @@
+"""Broker topology, the system's wiring catalogue, connection parameters and administration."""

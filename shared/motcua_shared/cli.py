@@ -1,0 +1,54 @@
+"""The command line every service shares: `python -m motcua_<service> <command>`.
+
+  api       serve the HTTP API under gunicorn
+  worker    consume events and relay the outbox
+  migrate   upgrade the service's database to the head migration
+  seed      load the service's reference data (idempotent)
+  revision  autogenerate a migration from the models (-m "message")
+  openapi   print the OpenAPI document
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from . import logs, migrations
+from .service import Runtime, ServiceSpec
+
+
+def main(spec: ServiceSpec, app_factory, argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog=f"motcua-{spec.name}", description=spec.description)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("api")
+    sub.add_parser("worker")
+    sub.add_parser("migrate")
+    sub.add_parser("seed")
+    rev = sub.add_parser("revision")
+    rev.add_argument("-m", "--message", required=True)
+    sub.add_parser("openapi")
+    args = parser.parse_args(argv)
+    runtime = Runtime(spec)
+    logs.configure(spec.name, args.command, runtime.settings.log_level)
+
+    if args.command == "api":
+        from .server import serve
+
+        serve(app_factory, service=spec.name, port=runtime.settings.port, workers=runtime.settings.web_workers,
+              var_dir=runtime.settings.motcua_var_dir)
+    elif args.command == "worker":
+        from .worker import run
+
+        run(spec)
+    elif args.command == "migrate":
+        migrations.upgrade(spec, runtime.settings.database_url)
+    elif args.command == "seed":
+        if spec.seed:
+            spec.seed(runtime)
+    elif args.command == "revision":
+        migrations.revision(spec, runtime.settings.database_url, args.message)
+    elif args.command == "openapi":
+        app = app_factory()
+        json.dump(app.extensions["motcua_api"].spec.to_dict(), sys.stdout, ensure_ascii=False, indent=2, sort_keys=True)
+        sys.stdout.write("\n")
+    runtime.close()

@@ -1,0 +1,272 @@
+"""The consumer runner: at-least-once delivery in, exactly-once effects out.
+
+For each delivery, in this order:
+1. parse and validate the CloudEvent (a malformed one goes straight to the dead-letter queue);
+2. in one database transaction, insert (consumer, event id) into the inbox and run the handler; a
+   duplicate id means the work is already done, so the handler is skipped;
+3. commit, then acknowledge. A crash before the ack redelivers the event and step 2 skips it.
+
+A handler that raises is retried through the queue's delay queues (bounded, with growing delays),
+then dead-lettered with the reason. A handler that raises `PermanentError` is dead-lettered at
+once. A database outage is not the event's fault: the worker holds the delivery and waits for the
+database with back-off, keeping the broker connection alive, without burning the retry budget.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Callable, Iterable, Mapping
+
+import pika
+from pika.exceptions import AMQPError
+from sqlalchemy import Table, delete
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from .. import context
+from ..broker.connection import parameters
+from ..broker.topology import Topology, dead_letter_queue, delay_queue, retry_exchange
+from ..events import Event, InvalidEvent, parse
+from ..faults import failpoint
+from . import metrics
+from .backoff import Backoff
+
+log = logging.getLogger("motcua.consumer")
+
+Handler = Callable[[Session, Event], None]
+
+
+class PermanentError(Exception):
+    """The event can never be handled (e.g. it names a step that does not exist): dead-letter it now."""
+
+
+@dataclass
+class Delivery:
+    queue: str
+    method: pika.spec.Basic.Deliver
+    properties: pika.BasicProperties
+    body: bytes
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    """Work a worker does between deliveries (sweeps, purges): `run(session_factory)` every `every` seconds."""
+
+    name: str
+    every: float
+    run: Callable[[sessionmaker], None]
+
+
+def _is_infrastructure_error(exc: BaseException) -> bool:
+    return isinstance(exc, (OperationalError, InterfaceError)) or (
+        isinstance(exc, DBAPIError) and exc.connection_invalidated)
+
+
+class ConsumerRunner:
+    def __init__(self, *, consumer: str, service: str, amqp_url: str, sessions: sessionmaker, inbox: Table,
+                 queues: Iterable[str], handlers: Mapping[str, Handler], topology: Topology,
+                 retry_delays: Iterable[float], prefetch: int = 100, heartbeat: int = 30,
+                 max_backoff: float = 30.0, periodic: Iterable[PeriodicJob] = (),
+                 inbox_retention: timedelta = timedelta(days=30)):
+        self.consumer = consumer
+        self.service = service
+        self.amqp_url = amqp_url
+        self.sessions = sessions
+        self.inbox = inbox
+        self.queues = list(queues)
+        self.handlers = handlers  # a Mapping: reporting supplies one that answers for every known type
+        self.topology = topology
+        self.retry_delays = tuple(retry_delays)
+        self.prefetch = prefetch
+        self.heartbeat = heartbeat
+        self.max_backoff = max_backoff
+        self.inbox_retention = inbox_retention
+        self.periodic = [PeriodicJob("inbox_purge", 3600, self._purge_inbox), *periodic]
+        self._next_run = {job.name: 0.0 for job in self.periodic}
+        self._stopping = threading.Event()
+        self._pending: deque[Delivery] = deque()
+        self._publisher = None
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    def stop(self) -> None:
+        """Safe from a signal handler: the loop notices within half a second."""
+        self._stopping.set()
+
+    def run(self) -> None:
+        backoff = Backoff(initial=0.2, maximum=self.max_backoff)
+        while not self._stopping.is_set():
+            opened_at = time.monotonic()
+            try:
+                self._consume_until_stopped()
+            except (AMQPError, OSError) as exc:
+                log.warning("consumer_connection_lost", extra={"error": type(exc).__name__})
+            self._pending.clear()  # their delivery tags died with the channel; the broker redelivers them
+            if self._stopping.is_set():
+                break
+            if time.monotonic() - opened_at > 10:
+                backoff.reset()
+            self._stopping.wait(backoff.next())
+        log.info("consumer_stopped")
+
+    def _consume_until_stopped(self) -> None:
+        connection = pika.BlockingConnection(
+            parameters(self.amqp_url, name=f"{self.consumer} consumer", heartbeat=self.heartbeat))
+        try:
+            channel = connection.channel()
+            self.topology.declare(channel)  # again after every reconnect: the broker may be brand new
+            channel.basic_qos(prefetch_count=self.prefetch)
+            publisher = connection.channel()
+            publisher.confirm_delivery()
+            self._publisher = publisher
+            tags = [channel.basic_consume(queue, self._receiver(queue)) for queue in self.queues]
+            log.info("consumer_started", extra={"queues": self.queues, "prefetch": self.prefetch})
+            while not self._stopping.is_set():
+                connection.process_data_events(time_limit=0.2 if not self._pending else 0)
+                self._drain(channel, connection)
+                self._run_periodic()
+            for tag in tags:
+                channel.basic_cancel(tag)
+            self._drain(channel, connection)
+        finally:
+            if connection.is_open:
+                try:
+                    connection.close()
+                except AMQPError:
+                    pass
+
+    def _receiver(self, queue: str):
+        def receive(_channel, method, properties, body):
+            self._pending.append(Delivery(queue, method, properties, body))
+        return receive
+
+    def _drain(self, channel, connection) -> None:
+        while self._pending:
+            delivery = self._pending[0]
+            if not self._handle_with_database_wait(delivery, channel, connection):
+                return
+            self._pending.popleft()
+
+    # -- one delivery --------------------------------------------------------------------------
+    def _handle_with_database_wait(self, delivery: Delivery, channel, connection) -> bool:
+        backoff = Backoff(initial=0.2, maximum=self.max_backoff)
+        while True:
+            try:
+                self._handle(delivery, channel)
+                return True
+            except Exception as exc:
+                if not _is_infrastructure_error(exc):
+                    raise
+                delay = backoff.next()
+                log.warning("consumer_database_unavailable",
+                            extra={"error": type(exc).__name__, "delay_s": round(delay, 2)})
+                # connection.sleep keeps heartbeats flowing while the database is away.
+                connection.sleep(delay)
+                if self._stopping.is_set():
+                    return False
+
+    def _handle(self, delivery: Delivery, channel) -> None:
+        try:
+            event = parse(delivery.body)
+        except InvalidEvent as exc:
+            self._dead_letter(delivery, channel, reason=str(exc), error_type="InvalidEvent", attempts=0)
+            return
+        with context.bound(correlation_id=event.correlationid, event_id=event.id):
+            handler = self.handlers.get(event.type)
+            started = time.perf_counter()
+            try:
+                with self.sessions.begin() as session:
+                    if not self._first_time(session, event):
+                        outcome = "duplicate"
+                    elif handler is None:
+                        outcome = "ignored"
+                    else:
+                        handler(session, event)
+                        outcome = "processed"
+            except PermanentError as exc:
+                self._dead_letter(delivery, channel, reason=str(exc)[:500], error_type="PermanentError",
+                                  attempts=self._attempts(delivery))
+                return
+            except Exception as exc:
+                if _is_infrastructure_error(exc):
+                    raise
+                self._retry_or_dead_letter(delivery, channel, exc)
+                return
+            failpoint("consumer.after_commit")
+            channel.basic_ack(delivery.method.delivery_tag)
+            metrics.EVENTS_CONSUMED.labels(self.consumer, outcome).inc()
+            metrics.HANDLER_SECONDS.labels(self.consumer).observe(time.perf_counter() - started)
+            log.debug("event_handled", extra={"event_id": event.id, "event_type": event.type, "outcome": outcome})
+
+    def _first_time(self, session: Session, event: Event) -> bool:
+        insert = (postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert)
+        result = session.execute(insert(self.inbox).values(
+            consumer=self.consumer, event_id=event.id, event_type=event.type,
+            processed_at=datetime.now(timezone.utc)).on_conflict_do_nothing().returning(self.inbox.c.event_id))
+        # RETURNING, not rowcount: ORM-level execution does not report rowcount for INSERT.
+        return result.first() is not None
+
+    # -- failure paths -------------------------------------------------------------------------
+    @staticmethod
+    def _attempts(delivery: Delivery) -> int:
+        return int((delivery.properties.headers or {}).get("x-motcua-attempts", 0))
+
+    def _retry_or_dead_letter(self, delivery: Delivery, channel, exc: Exception) -> None:
+        attempts = self._attempts(delivery)
+        # Exception text may quote data; keep the class and a bounded message, never the body.
+        reason = f"{type(exc).__name__}: {str(exc)[:300]}"
+        if attempts < len(self.retry_delays):
+            delay = self.retry_delays[attempts]
+            self._republish(delivery, delay_queue(delivery.queue, delay), attempts + 1, reason, type(exc).__name__)
+            channel.basic_ack(delivery.method.delivery_tag)
+            metrics.EVENTS_CONSUMED.labels(self.consumer, "retried").inc()
+            log.warning("event_retry_scheduled", extra={"event_id": delivery.properties.message_id,
+                                                        "attempt": attempts + 1, "delay_s": delay,
+                                                        "error": type(exc).__name__})
+        else:
+            self._dead_letter(delivery, channel, reason=reason, error_type=type(exc).__name__, attempts=attempts)
+
+    def _dead_letter(self, delivery: Delivery, channel, *, reason: str, error_type: str, attempts: int) -> None:
+        self._republish(delivery, dead_letter_queue(delivery.queue), attempts, reason, error_type)
+        channel.basic_ack(delivery.method.delivery_tag)
+        metrics.EVENTS_CONSUMED.labels(self.consumer, "dead_lettered").inc()
+        log.error("event_dead_lettered", extra={"event_id": delivery.properties.message_id, "queue": delivery.queue,
+                                                "error": error_type, "reason": reason[:200]})
+
+    def _republish(self, delivery: Delivery, routing_key: str, attempts: int, reason: str, error_type: str) -> None:
+        """Copy the delivery to a delay queue or the DLQ; confirmed before the original is acked."""
+        headers = dict(delivery.properties.headers or {})
+        headers.update({
+            "x-motcua-attempts": attempts, "x-motcua-reason": reason, "x-motcua-error-type": error_type,
+            "x-motcua-failed-at": datetime.now(timezone.utc).isoformat(), "x-motcua-consumer": self.consumer,
+            "x-motcua-original-exchange": delivery.method.exchange,
+            "x-motcua-original-routing-key": delivery.method.routing_key,
+        })
+        props = delivery.properties
+        self._publisher.basic_publish(
+            retry_exchange(self.service), routing_key, delivery.body, mandatory=True,
+            properties=pika.BasicProperties(content_type=props.content_type, delivery_mode=2,
+                                            message_id=props.message_id, correlation_id=props.correlation_id,
+                                            type=props.type, app_id=props.app_id, timestamp=props.timestamp,
+                                            headers=headers))
+
+    # -- periodic work -------------------------------------------------------------------------
+    def _run_periodic(self) -> None:
+        now = time.monotonic()
+        for job in self.periodic:
+            if now >= self._next_run[job.name]:
+                self._next_run[job.name] = now + job.every
+                try:
+                    job.run(self.sessions)
+                except Exception as exc:  # a failing sweep must not stop consumption; it runs again later
+                    log.exception("periodic_job_failed", extra={"job": job.name, "error": type(exc).__name__})
+
+    def _purge_inbox(self, sessions: sessionmaker) -> None:
+        cutoff = datetime.now(timezone.utc) - self.inbox_retention
+        with sessions.begin() as session:
+            session.execute(delete(self.inbox).where(self.inbox.c.processed_at < cutoff))
+

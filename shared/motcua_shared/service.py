@@ -1,0 +1,82 @@
+"""What a service is made of (its spec) and the objects one of its processes runs with (its runtime).
+
+Each service package declares a `ServiceSpec`; the shared command line, app factory and worker turn
+it into processes. This is the composition root: nothing is built at import time.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Callable, Mapping
+
+from sqlalchemy import MetaData, Table
+from sqlalchemy.orm import sessionmaker
+
+from .broker.catalogue import consumed_queues, events_exchange, service_topology
+from .broker.topology import Topology
+from .db import make_engine, session_factory
+from .messaging import Outbox, OutboxStore, PeriodicJob
+from .messaging.consumer import Handler
+from .settings import Setting, Settings, load
+
+
+@dataclass
+class ServiceSpec:
+    name: str
+    title: str
+    description: str
+    metadata: MetaData
+    migrations: Path
+    blueprints: Callable[[], list] = list
+    handlers: Callable[[], Mapping[str, Handler]] = dict
+    periodic: Callable[["Runtime"], list[PeriodicJob]] = lambda runtime: []
+    seed: Callable[["Runtime"], None] | None = None
+    settings: tuple[Setting, ...] = ()
+    version: str = "1.0.0"
+
+    @property
+    def outbox_table(self) -> Table:
+        return self.metadata.tables["outbox"]
+
+    @property
+    def inbox_table(self) -> Table:
+        return self.metadata.tables["inbox"]
+
+
+@dataclass
+class Runtime:
+    spec: ServiceSpec
+    settings: Settings = None  # type: ignore[assignment]
+    extras: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        if self.settings is None:
+            self.settings = load(self.spec.name, self.spec.settings)
+
+    @cached_property
+    def engine(self):
+        return make_engine(self.settings.database_url)
+
+    @cached_property
+    def sessions(self) -> sessionmaker:
+        return session_factory(self.engine)
+
+    @cached_property
+    def outbox(self) -> Outbox:
+        return Outbox(self.spec.outbox_table, exchange=events_exchange(self.spec.name))
+
+    def outbox_store(self, relay_id: str) -> OutboxStore:
+        return OutboxStore(self.engine, self.spec.outbox_table, relay_id=relay_id)
+
+    @cached_property
+    def topology(self) -> Topology:
+        return service_topology(self.spec.name, self.settings.consumer_retry_delays)
+
+    @property
+    def queues(self) -> list[str]:
+        return consumed_queues(self.spec.name)
+
+    def close(self) -> None:
+        if "engine" in self.__dict__:
+            self.engine.dispose()

@@ -1,0 +1,169 @@
+"""Every setting of every service, declared once with its default and help text.
+
+Settings are read from the environment only (twelve-factor): the same variables drive `make run`,
+docker compose and the tests. `python -m motcua_shared.settings` prints the reference table that
+`docs/configuration.md` is generated from, so the documentation can never drift from the code.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+SERVICES = ("intake", "routing", "notification", "postal", "reporting")
+DEFAULT_PORTS = {"intake": 8001, "routing": 8002, "notification": 8003, "postal": 8004, "reporting": 8005}
+
+
+def _float_list(raw: str) -> tuple[float, ...]:
+    return tuple(float(part) for part in raw.split(",") if part.strip())
+
+
+def _bool(raw: str) -> bool:
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One environment variable: its name, default, meaning and how to parse it."""
+
+    name: str
+    default: Any
+    help: str
+    cast: Callable[[str], Any] = str
+    secret: bool = False
+
+    @property
+    def attr(self) -> str:
+        return self.name.lower()
+
+    def read(self, environ: Mapping[str, str]) -> Any:
+        raw = environ.get(self.name)
+        if raw is None or raw == "":
+            return self.default
+        try:
+            return self.cast(raw)
+        except ValueError as exc:  # a typo in the environment must stop the process with a clear line
+            raise SystemExit(f"motcua: setting {self.name}={raw!r} is invalid: {exc}") from None
+
+
+COMMON: tuple[Setting, ...] = (
+    Setting("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/%2F",
+            "RabbitMQ URL used by every service unless <SERVICE>_AMQP_URL gives it its own broker user."),
+    Setting("MOTCUA_VAR_DIR", "var", "Directory for the embedded SQLite databases and other local state."),
+    Setting("MOTCUA_JWT_SECRET", "dev-secret-change-me-0123456789abcdef",
+            "HS256 secret that signs and verifies bearer tokens.", secret=True),
+    Setting("MOTCUA_JWT_ALGORITHM", "HS256", "HS256 (shared secret) or RS256 (verified against MOTCUA_JWKS_URL)."),
+    Setting("MOTCUA_JWKS_URL", "", "JWKS URL of a provincial single sign-on, used when MOTCUA_JWT_ALGORITHM=RS256."),
+    Setting("MOTCUA_JWT_AUDIENCE", "", "Expected `aud` claim; empty means tokens carry none."),
+    Setting("MOTCUA_PUBLIC_BASE_URL", "http://127.0.0.1:8001",
+            "Public address of the intake service, used in receipt and lookup links."),
+    Setting("LOG_LEVEL", "INFO", "Python log level of every process."),
+    Setting("MAX_CONTENT_LENGTH", 1_048_576, "Largest accepted HTTP request body in bytes.", int),
+    Setting("OUTBOX_BATCH_SIZE", 500, "Outbox rows claimed per relay round; also the publisher-confirm window.", int),
+    Setting("OUTBOX_POLL_INTERVAL", 0.05, "Seconds the relay waits before polling an empty outbox again.", float),
+    Setting("OUTBOX_LEASE_SECONDS", 15.0,
+            "A claimed outbox row not confirmed within this many seconds is published again.", float),
+    Setting("OUTBOX_RETENTION_HOURS", 72.0, "Sent outbox rows older than this are purged.", float),
+    Setting("INBOX_RETENTION_DAYS", 30.0,
+            "Processed event ids are kept this long for deduplication; far beyond any redelivery.", float),
+    Setting("CONSUMER_PREFETCH", 100, "Unacknowledged deliveries a worker holds per queue (basic.qos).", int),
+    Setting("CONSUMER_RETRY_DELAYS", (1.0, 5.0, 30.0, 120.0),
+            "Comma-separated delays in seconds between handler retries; after the last one the event "
+            "goes to the queue's dead-letter queue.", _float_list),
+    Setting("BROKER_HEARTBEAT", 30, "AMQP heartbeat in seconds.", int),
+    Setting("RECONNECT_MAX_DELAY", 30.0, "Upper bound of the reconnection back-off in seconds.", float),
+    Setting("MOTCUA_CLOCK_OFFSET_SECONDS", 0.0,
+            "Test clock: seconds added to the wall clock by the scheduled jobs (deadlines, sweeps). Keep 0 in production.",
+            float),
+)
+
+
+def per_service(service: str) -> tuple[Setting, ...]:
+    upper = service.upper()
+    return (
+        Setting(f"{upper}_DATABASE_URL", "",
+                f"SQLAlchemy URL of the {service} database; empty means SQLite at $MOTCUA_VAR_DIR/{service}.db."),
+        Setting(f"{upper}_AMQP_URL", "", f"Broker URL with the {service} service's own user; empty means AMQP_URL."),
+        Setting(f"{upper}_PORT", DEFAULT_PORTS[service], f"HTTP port of the {service} API.", int),
+        Setting(f"{upper}_WEB_WORKERS", 2, f"gunicorn worker processes of the {service} API.", int),
+    )
+
+
+@dataclass
+class Settings:
+    """The settings one service process runs with; attributes are the lower-cased variable names."""
+
+    service: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    @property
+    def database_url(self) -> str:
+        url = self.values[f"{self.service}_database_url"]
+        if url:
+            return url
+        return f"sqlite:///{Path(self.motcua_var_dir).resolve() / (self.service + '.db')}"
+
+    @property
+    def amqp(self) -> str:
+        return self.values[f"{self.service}_amqp_url"] or self.amqp_url
+
+    @property
+    def port(self) -> int:
+        return self.values[f"{self.service}_port"]
+
+    @property
+    def web_workers(self) -> int:
+        return self.values[f"{self.service}_web_workers"]
+
+
+def declared(service: str, extra: tuple[Setting, ...] = ()) -> tuple[Setting, ...]:
+    return COMMON + per_service(service) + extra
+
+
+def load(service: str, extra: tuple[Setting, ...] = (), environ: Mapping[str, str] | None = None) -> Settings:
+    env = os.environ if environ is None else environ
+    return Settings(service, {s.attr: s.read(env) for s in declared(service, extra)})
+
+
+def reference_markdown(extras: Mapping[str, tuple[Setting, ...]]) -> str:
+    """The configuration reference: every variable, its default and meaning."""
+    lines = ["# Configuration reference", "",
+             "Generated by `python -m motcua_shared.settings`; do not edit by hand.", ""]
+
+    def table(title: str, settings: tuple[Setting, ...]) -> None:
+        lines.extend([f"## {title}", "", "| Variable | Default | Meaning |", "| --- | --- | --- |"])
+        for s in settings:
+            default = "(secret)" if s.secret else (",".join(map(str, s.default)) if isinstance(s.default, tuple)
+                                                  else str(s.default))
+            lines.append(f"| `{s.name}` | `{default}` | {s.help} |")
+        lines.append("")
+
+    table("Every service", COMMON)
+    for service in SERVICES:
+        table(f"{service} service", per_service(service) + tuple(extras.get(service, ())))
+    return "\n".join(lines)
+
+
+def _service_extras() -> dict[str, tuple[Setting, ...]]:
+    import importlib
+
+    extras = {}
+    for service in SERVICES:
+        try:
+            module = importlib.import_module(f"motcua_{service}.config")
+        except ModuleNotFoundError:
+            continue
+        extras[service] = tuple(getattr(module, "SETTINGS", ()))
+    return extras
+
+
+if __name__ == "__main__":
+    sys.stdout.write(reference_markdown(_service_extras()) + "\n")

@@ -1,0 +1,36 @@
+"""Working-time calendar (lịch làm việc): legal deadlines in working hours and working days.
+
+Pure Python, no I/O. The exact rules (start of count, the clock time of a due instant,
+rounding, pauses) are in the docstring of `motcua_shared.workcal.calendar`.
+
+    cal = WorkingCalendar(overrides=rows_from_the_holiday_table)
+    due = cal.add(received_at, 5, "working_days")        # appointment on the receipt
+    due = cal.extend(due, paused_from, paused_to)         # after a supplement (bổ sung)
+    late = completed_at > due
+    hours = cal.working_hours_between(received_at, completed_at)
+
+Modules: `office_hours` (giờ làm việc), `overrides` (admin day table), `vietnam_holidays`
+(the `holidays` package, cached per year), `days` (which dates are ngày làm việc),
+`durations` (units and exact conversion), `calendar` (instants).
+"""
+
+from .calendar import DEFAULT_CUTOFF, DEFAULT_TIMEZONE, WorkingCalendar
+from .durations import MAX_DURATION_DAYS, Amount, Unit
+from .office_hours import DEFAULT_OFFICE_HOURS, OfficeHours
+from .overrides import CalendarOverride, OverrideKind
+from .vietnam_holidays import VietnamYear, vietnam_year
+
+__all__ = [
+    "DEFAULT_CUTOFF",
+    "DEFAULT_OFFICE_HOURS",
+    "DEFAULT_TIMEZONE",
+    "MAX_DURATION_DAYS",
+    "Amount",
+    "CalendarOverride",
+    "OfficeHours",
+    "OverrideKind",
+    "Unit",
+    "VietnamYear",
+    "WorkingCalendar",
+    "vietnam_year",
+]

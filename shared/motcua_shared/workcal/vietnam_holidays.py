@@ -1,0 +1,48 @@
+"""Vietnamese public holidays per year, read from the `holidays` package and cached.
+
+What the package provides (holidays 0.109, `countries/vietnam.py`):
+
+- the statutory holidays (Labour Code 2019 Art. 112), Tết days moved off weekends, and days
+  off in lieu (nghỉ bù) under the observed rule Sat/Sun → next working day;
+- the government's announced swaps (`special_public_holidays`): the bridge day becomes a
+  holiday and the Saturday worked in exchange (ngày làm bù) goes into `weekend_workdays`;
+- Vietnam Cultural Day, 24/11, from 2026.
+
+`weekend_workdays` is filled in two places: `StaticHolidays.__init__` adds every cross-year
+swap for all years (e.g. Sat 2019-01-05, worked for Mon 2018-12-31), and populating a year
+adds that year's own swaps. Building one year and keeping only its dates is therefore
+complete. Outside the package's lunar tables (1901–2100) there are simply no holidays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from types import MappingProxyType
+
+import holidays
+
+
+@dataclass(frozen=True, eq=False)
+class VietnamYear:
+    """One year of the package's calendar: days off with their Vietnamese names, and make-up days."""
+
+    year: int
+    days_off: Mapping[date, str]
+    weekend_workdays: frozenset[date]
+
+
+@lru_cache(maxsize=256)
+def vietnam_year(year: int) -> VietnamYear:
+    """The package's days off and make-up Saturdays of `year`, built once per process.
+
+    Building a year costs about a millisecond; the calendar asks for it for every day it
+    walks, so it is cached. The result is immutable, so sharing it between calendars with
+    different overrides (tenants) is safe.
+    """
+    vn = holidays.country_holidays("VN", years=year, language="vi")
+    days_off = {day: name for day, name in sorted(vn.items()) if day.year == year}
+    workdays = frozenset(day for day in vn.weekend_workdays if day.year == year)
+    return VietnamYear(year=year, days_off=MappingProxyType(days_off), weekend_workdays=workdays)

@@ -1,0 +1,58 @@
+"""A service's worker process: the event consumer in the main thread, the outbox relay beside it.
+
+SIGTERM or SIGINT stops both cleanly: the consumer finishes the delivery in hand and closes, the
+relay waits for the confirms of its window and marks them, then the process exits 0.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import threading
+import uuid
+
+from .messaging import ConsumerRunner, OutboxRelay
+from .service import Runtime, ServiceSpec
+
+log = logging.getLogger("motcua.worker")
+
+
+def build(runtime: Runtime) -> tuple[ConsumerRunner, OutboxRelay]:
+    s = runtime.settings
+    spec = runtime.spec
+    relay_id = f"{spec.name}@{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+    relay = OutboxRelay(runtime.outbox_store(relay_id), amqp_url=s.amqp, name=spec.name, source=f"/motcua/{spec.name}",
+                        batch_size=s.outbox_batch_size, poll_interval=s.outbox_poll_interval,
+                        lease_seconds=s.outbox_lease_seconds, retention_hours=s.outbox_retention_hours,
+                        heartbeat=s.broker_heartbeat, max_backoff=s.reconnect_max_delay)
+    from datetime import timedelta
+
+    consumer = ConsumerRunner(
+        consumer=spec.name, service=spec.name, amqp_url=s.amqp, sessions=runtime.sessions,
+        inbox=spec.inbox_table, queues=runtime.queues, handlers=spec.handlers(), topology=runtime.topology,
+        retry_delays=s.consumer_retry_delays, prefetch=s.consumer_prefetch, heartbeat=s.broker_heartbeat,
+        max_backoff=s.reconnect_max_delay, periodic=spec.periodic(runtime),
+        inbox_retention=timedelta(days=s.inbox_retention_days))
+    return consumer, relay
+
+
+def run(spec: ServiceSpec) -> None:
+    runtime = Runtime(spec)
+    consumer, relay = build(runtime)
+
+    def shutdown(signum, _frame):
+        log.info("worker_stopping", extra={"signal": signal.Signals(signum).name})
+        consumer.stop()
+        relay.stop()
+
+    signal.signal(signal.SIGTERM, shutdown)
+    signal.signal(signal.SIGINT, shutdown)
+    relay_thread = threading.Thread(target=relay.run, name="outbox-relay", daemon=True)
+    relay_thread.start()
+    log.info("worker_started", extra={"queues": runtime.queues})
+    consumer.run()
+    relay.stop()
+    relay_thread.join(timeout=30)
+    runtime.close()
+    log.info("worker_stopped")

@@ -1,0 +1,1 @@
+"""Test support: real infrastructure fixtures, process control, waiting without sleeping blindly."""

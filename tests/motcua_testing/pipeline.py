@@ -1,0 +1,51 @@
+"""Helpers for the backbone tests: feed events through intake's outbox, count what each consumer did."""
+from __future__ import annotations
+
+import copy
+
+import pika
+
+from motcua_shared.broker.catalogue import SUBSCRIPTIONS
+from motcua_shared.broker.topology import dead_letter_queue
+from motcua_shared.events import new_event, registry
+from motcua_shared.events.catalogue.dossier import DOSSIER_RECEIVED
+
+# What each consumer writes per dossier.received: appended rows, so a duplicate effect would show.
+EFFECTS = {"routing": "dossier_routes", "notification": "recipients", "postal": "dossier_returns"}
+
+
+def received_event(code: str):
+    data = copy.deepcopy(registry.get(DOSSIER_RECEIVED).example)
+    data["code"] = code
+    return new_event(DOSSIER_RECEIVED, source="/motcua/intake", subject=code, data=data)
+
+
+def enqueue(system, codes) -> list:
+    """Write dossier.received events into intake's outbox in one transaction, as intake itself does."""
+    rt = system.runtime("intake")
+    events = [received_event(code) for code in codes]
+    with rt.sessions.begin() as session:
+        for event in events:
+            rt.outbox.add(session, event)
+    return events
+
+
+def effects(system) -> dict[str, int]:
+    counts = {service: system.count(service, table) for service, table in EFFECTS.items()}
+    counters = {row["name"]: row["value"] for row in system.rows("reporting", "counters")}
+    counts["reporting"] = counters.get(DOSSIER_RECEIVED, 0)
+    return counts
+
+
+def dead_letters(amqp_url: str) -> dict[str, int]:
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
+    try:
+        channel = connection.channel()
+        return {dead_letter_queue(sub.queue): channel.queue_declare(dead_letter_queue(sub.queue), passive=True)
+                .method.message_count for subs in SUBSCRIPTIONS.values() for sub in subs}
+    finally:
+        connection.close()
+
+
+def unsent(system, service: str = "intake") -> int:
+    return system.runtime(service).outbox_store("test").lag()[0]
