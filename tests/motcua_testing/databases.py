@@ -16,6 +16,7 @@ class DatabaseFactory:
         self.engine = create_engine(admin_url, isolation_level="AUTOCOMMIT", pool_size=1)
         self.run_id = uuid.uuid4().hex[:8]
         self.templates: dict[str, str] = {}
+        self.created_empty: list[str] = []
 
     def url(self, database: str) -> str:
         return make_url(self.admin_url).set(database=database).render_as_string(hide_password=False)
@@ -37,10 +38,16 @@ class DatabaseFactory:
         self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template(spec)}"')
         return name
 
+    def create_empty(self) -> str:
+        name = f"t_{uuid.uuid4().hex[:10]}_empty"
+        self._execute(f'CREATE DATABASE "{name}"')
+        self.created_empty.append(name)
+        return name
+
     def drop(self, name: str) -> None:
         self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     def close(self) -> None:
-        for name in self.templates.values():
+        for name in [*self.templates.values(), *self.created_empty]:
             self.drop(name)
         self.engine.dispose()

@@ -61,7 +61,9 @@ MERGE_MAP = {
     "04222": ("04213", "04222"),
 }
 
-SON_LA_DISTRICTS = {"116", "118", "119", "120", "121", "122", "123", "124", "125", "126", "127", "128"}
+SON_LA_DISTRICTS = {
+    "116", "118", "119", "120", "121", "122", "123", "124", "125", "126", "127", "128",
+}
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +83,7 @@ def _day(value: str) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-# -- three-level world ----------------------------------------------------------------------------
+# -- three-level world -----------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("code", sorted(SONG_MA_COMMUNES))
@@ -122,7 +124,7 @@ def test_district_renames_inside_the_three_level_era(units):
     assert units.get("128", THREE_LEVEL_DAY).name == "Huyện Vân Hồ"
 
 
-# -- two-level world ------------------------------------------------------------------------------
+# -- two-level world -------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("code", sorted(MERGE_MAP))
@@ -191,7 +193,9 @@ def test_an_abolished_district_has_no_current_successor(units):
 
 
 def test_a_split_has_no_single_current_successor():
-    old = _unit("00001", Level.COMMUNE, "001", date(2000, 1, 1), date(2025, 6, 30), ("00002", "00003"))
+    old = _unit(
+        "00001", Level.COMMUNE, "001", date(2000, 1, 1), date(2025, 6, 30), ("00002", "00003")
+    )
     directory = UnitDirectory(
         [
             _unit("01", Level.PROVINCE, None, date(2000, 1, 1), None),
@@ -209,7 +213,7 @@ def test_a_split_has_no_single_current_successor():
         directory.current_successor("00001", TWO_LEVEL_DAY)
 
 
-# -- scope -------------------------------------------------------------------------------------------
+# -- scope -----------------------------------------------------------------------------------------
 
 
 def test_is_within_follows_the_hierarchy_of_the_day(units):
@@ -260,7 +264,7 @@ def test_a_datetime_is_refused_because_its_day_depends_on_the_time_zone(units):
         units.get("04222", datetime(2025, 6, 30, 23, 30))
 
 
-# -- the shipped data itself -------------------------------------------------------------------------
+# -- the shipped data itself -----------------------------------------------------------------------
 
 
 def test_the_file_is_nfc_normalised(raw_rows):
@@ -333,11 +337,23 @@ DISTRICT = _unit("001", Level.DISTRICT, "01", date(2000, 1, 1), date(2025, 6, 30
             "both in force",
         ),
         ([_unit("00001", Level.COMMUNE, "009", date(2000, 1, 1), date(2020, 1, 1))], "parent 009"),
-        ([_unit("00001", Level.COMMUNE, "001", date(1999, 1, 1), date(2020, 1, 1))], "whole validity"),
-        ([_unit("00001", Level.COMMUNE, "01", date(2020, 1, 1), None)], "directly under its province"),
+        (
+            [_unit("00001", Level.COMMUNE, "001", date(1999, 1, 1), date(2020, 1, 1))],
+            "whole validity",
+        ),
+        (
+            [_unit("00001", Level.COMMUNE, "01", date(2020, 1, 1), None)],
+            "directly under its province",
+        ),
         ([_unit("002", Level.DISTRICT, "01", date(2020, 1, 1), None)], "districts end"),
-        ([_unit("0001", Level.COMMUNE, "001", date(2000, 1, 1), date(2020, 1, 1))], "code does not fit"),
-        ([_unit("00001", Level.COMMUNE, "001", date(2000, 1, 1), date(2020, 1, 1), kind="huyện")], "kind"),
+        (
+            [_unit("0001", Level.COMMUNE, "001", date(2000, 1, 1), date(2020, 1, 1))],
+            "code does not fit",
+        ),
+        (
+            [_unit("00001", Level.COMMUNE, "001", date(2000, 1, 1), None, kind="huyện")],
+            "kind",
+        ),
         (
             [_unit("00001", Level.COMMUNE, "001", date(2000, 1, 1), date(2020, 1, 1), ("00002",))],
             "successor 00002",

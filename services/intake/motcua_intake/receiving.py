@@ -68,8 +68,8 @@ def receive(session: Session, runtime, *, body: dict, principal: Principal, idem
                       invalid_params=[{"name": "return_method", "code": "postal_not_allowed",
                                        "reason": "Thủ tục không hỗ trợ bưu chính."}])
 
-    due_at = reference.calendar().add(received_at.astimezone(LOCAL_TZ), procedure.processing_time_value,
-                                      procedure.processing_time_unit).astimezone(timezone.utc)
+    due_at = reference.calendar().add(received_at.astimezone(LOCAL_TZ), procedure.processing_time.value,
+                                      procedure.processing_time.unit).astimezone(timezone.utc)
     agency_id = f"{runtime.settings.intake_agency_prefix}.{receiving.code}"
     code = sequences.dossier_code(agency_id, local_day, sequences.next_number(session, agency_id, local_day))
     applicant = body["applicant"]

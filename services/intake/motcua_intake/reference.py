@@ -1,18 +1,18 @@
 """The reference data this process works with, loaded once per process (they are immutable)."""
 from functools import lru_cache
 
-from motcua_shared.reference import Catalogue, UnitDirectory
+from motcua_shared.reference import Catalogue, UnitDirectory, load_catalogue, load_units
 from motcua_shared.workcal import WorkingCalendar
 
 
 @lru_cache(maxsize=1)
 def units() -> UnitDirectory:
-    return UnitDirectory.load()
+    return load_units()
 
 
 @lru_cache(maxsize=1)
 def catalogue() -> Catalogue:
-    return Catalogue.load()
+    return load_catalogue()
 
 
 @lru_cache(maxsize=1)

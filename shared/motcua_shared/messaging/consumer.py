@@ -243,9 +243,10 @@ class ConsumerRunner:
         headers.update({
             "x-motcua-attempts": attempts, "x-motcua-reason": reason, "x-motcua-error-type": error_type,
             "x-motcua-failed-at": datetime.now(timezone.utc).isoformat(), "x-motcua-consumer": self.consumer,
-            "x-motcua-original-exchange": delivery.method.exchange,
-            "x-motcua-original-routing-key": delivery.method.routing_key,
         })
+        # After a retry hop the delivery comes from the retry exchange: keep the first origin.
+        headers.setdefault("x-motcua-original-exchange", delivery.method.exchange)
+        headers.setdefault("x-motcua-original-routing-key", delivery.method.routing_key)
         props = delivery.properties
         self._publisher.basic_publish(
             retry_exchange(self.service), routing_key, delivery.body, mandatory=True,

@@ -94,7 +94,9 @@ class AgencyDirectory:
                     valid_from=parse_day(row["valid_from"], where=where),
                     valid_to=parse_optional_day(row["valid_to"], where=where),
                     roles=frozenset(row["roles"].split()),
-                    sectors=tuple(part.strip() for part in row["sectors"].split(";") if part.strip()),
+                    sectors=tuple(
+                        part.strip() for part in row["sectors"].split(";") if part.strip()
+                    ),
                     note=row["note"],
                 )
             )
@@ -161,5 +163,5 @@ class AgencyDirectory:
 
 @cache
 def load_agencies() -> AgencyDirectory:
-    """The directory built from the shipped ``agencies.csv``, read and validated once per process."""
+    """The directory built from the shipped ``agencies.csv``, read and validated once."""
     return AgencyDirectory.from_rows(read_rows("agencies.csv", AGENCY_COLUMNS))

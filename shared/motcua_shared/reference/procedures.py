@@ -8,24 +8,27 @@ through the levels under both hierarchies, and the role of the agency that handl
 ``notes`` column that names every value derived rather than read from the source.
 
 Ten reference rows are left out because a field the public contract requires could not be
-filled honestly: eight publish no fee amount at all (residence registration, household business
-registration, the land rows, the house-building permit, foreign-element birth registration,
-foreign-element adoption re-registration) and two inter-agency death groups (1.010915,
-1.011537) publish no time limit. They come back when Sơn La's own catalogue is loaded.
+filled honestly. Eight publish no fee amount: temporary residence (1.004194), household business
+registration (1.001612), the three land rows (1.000798 and two without a code), the house-building
+permit, foreign-element birth registration (2.000528) and foreign-element adoption
+re-registration. Two inter-agency death groups (1.010915, 1.011537) publish no time limit. They
+can come back once Sơn La's own catalogue is loaded.
 
 Mapping decisions (the public contract, contracts.md §5, allows only the enums below):
 
 - **Same day → 8 working hours.** "Trong ngày" always comes with the 15:00 rule: received
   before 15:00, the result is due by close of business that day; after 15:00, by close of the
-  next working day. No fixed number of working hours reproduces that exactly. With 8 hours (one
-  working day, the unit Thanh Hóa's system stores days in) a dossier received when the desk opens
-  is due at close of business the same day, and one received after 15:00 is due at the same clock
-  time on the next working day, no more than 2 working hours before the legal deadline; applying
-  the 15:00 rule to the start of the clock makes it exact. A dossier received at 10:00 gets until 10:00
-  on the next working day, later than the legal close of business that day. 4 hours would instead make
-  a 07:00 dossier due at 11:00 and one received at 15:00 due at 09:00 next day: up to 6 hours
-  earlier than the law, flagging on-time officers as late in the Decision 766 figures. Erring late
-  by part of a day beats reporting lateness that did not happen.
+  next working day. No fixed number of working hours reproduces that exactly, so the choice is
+  which way to err.
+  With 8 hours (one working day, the unit Thanh Hóa's system stores days in), a dossier
+  received when the desk opens is due at close of business that day, exactly as the law says.
+  One received after 15:00 is due at the same clock time on the next working day, at most
+  2 working hours before the legal deadline (exact if the deadline calculator applies the 15:00
+  rule to the start of the clock). One received at 10:00 gets until 10:00 on the next working
+  day, later than the law.
+  With 4 hours, a 07:00 dossier would be due at 11:00 and a 15:00 one at 09:00 next day: up to
+  6 working hours earlier than the law, reporting on-time officers as late in the Decision 766
+  figures. Erring late by part of a day beats reporting lateness that did not happen.
 - **Online level.** "Toàn trình" and the old level 4 ("mức 4") → ``full``; "một phần" and the old
   level 3 → ``partial``; a source that shows an online channel without stating its level (a
   portal link, a discount or waiver for online filing) → ``partial``; a source that shows none →
@@ -107,7 +110,7 @@ class OnlineLevel(StrEnum):
 
 
 class FeeBasis(StrEnum):
-    """Where `fee_vnd` comes from, so a screen can tell "free" from "not yet known"."""
+    """Where `fee_vnd` comes from: read from a source, or reasoned here (see `notes`)."""
 
     PUBLISHED = "published"  # the amount published by the cited source (often another province)
     FREE = "free"  # the source says no fee
@@ -186,8 +189,9 @@ class Procedure:
 
     def handlers_on(self, on: date) -> dict[Level, tuple[str, ...]]:
         """Agency roles per level of `route_on(on)`, in route order."""
-        pairs = self.handlers if hierarchy_for(on) is Hierarchy.THREE_LEVEL else self.handlers_two_level
-        return dict(pairs)
+        if hierarchy_for(on) is Hierarchy.THREE_LEVEL:
+            return dict(self.handlers)
+        return dict(self.handlers_two_level)
 
 
 class UnknownProcedure(LookupError):
@@ -224,7 +228,9 @@ class Catalogue:
             _validate(procedure)
             self._by_code[procedure.code] = procedure
         self._search_words = {
-            procedure.code: _WORD.findall(fold(f"{procedure.code} {procedure.name} {procedure.sector}"))
+            procedure.code: _WORD.findall(
+                fold(f"{procedure.code} {procedure.name} {procedure.sector}")
+            )
             for procedure in self._procedures
         }
 
@@ -378,7 +384,12 @@ def _validate(procedure: Procedure) -> None:
         raise ReferenceDataError(f"{label}: needs documents, each with a count of at least 1")
     for route, level, handlers, era in (
         (procedure.route, procedure.level, procedure.handlers, Hierarchy.THREE_LEVEL),
-        (procedure.route_two_level, procedure.level_two_level, procedure.handlers_two_level, Hierarchy.TWO_LEVEL),
+        (
+            procedure.route_two_level,
+            procedure.level_two_level,
+            procedure.handlers_two_level,
+            Hierarchy.TWO_LEVEL,
+        ),
     ):
         if not route or level not in route:
             raise ReferenceDataError(f"{label}: {era} route {route} must include level {level}")

@@ -96,7 +96,8 @@ class UnknownUnit(LookupError):
         self.code = code
         self.on = on
         when = f" on {on.isoformat()}" if on is not None else ""
-        super().__init__(f"no administrative unit {code!r}{when}" + (f": {reason}" if reason else ""))
+        detail = f": {reason}" if reason else ""
+        super().__init__(f"no administrative unit {code!r}{when}{detail}")
 
 
 class AmbiguousSuccession(LookupError):
@@ -134,7 +135,8 @@ class UnitDirectory:
             for successor in unit.successors:
                 predecessors[successor].add(unit.code)
         self._children = {
-            code: tuple(sorted(units, key=lambda unit: unit.code)) for code, units in children.items()
+            code: tuple(sorted(units, key=lambda unit: unit.code))
+            for code, units in children.items()
         }
         self._predecessors = {code: tuple(sorted(codes)) for code, codes in predecessors.items()}
         self._validate()
@@ -355,7 +357,8 @@ class UnitDirectory:
             raise ReferenceDataError(f"{label}: empty name")
         if unit.valid_to is not None and unit.valid_to < unit.valid_from:
             raise ReferenceDataError(f"{label}: ends before it starts")
-        if unit.level is Level.DISTRICT and (unit.valid_to is None or unit.valid_to >= TWO_LEVEL_FROM):
+        closes_in_time = unit.valid_to is not None and unit.valid_to < TWO_LEVEL_FROM
+        if unit.level is Level.DISTRICT and not closes_in_time:
             raise ReferenceDataError(f"{label}: districts end before {TWO_LEVEL_FROM}")
         if unit.successors and unit.valid_to is None:
             raise ReferenceDataError(f"{label}: only a closed version can have successors")
@@ -397,7 +400,7 @@ class UnitDirectory:
 
 
 def _covers(versions: list[Unit], start: date, end: date | None) -> bool:
-    """Whether non-overlapping versions, taken together, are in force on every day of [start, end]."""
+    """Whether non-overlapping versions together are in force on every day of [start, end]."""
     cursor = start
     for version in sorted(versions, key=lambda unit: unit.valid_from):
         if not version.valid_on(cursor):

@@ -1,0 +1,112 @@
+"""Poison and malformed messages: bounded retries, then the dead-letter queue with the reason,
+while the events behind them keep flowing."""
+from __future__ import annotations
+
+import threading
+
+import pika
+
+from motcua_shared.broker.topology import dead_letter_queue
+from motcua_shared.events.catalogue.dossier import DOSSIER_RECEIVED
+from motcua_shared.messaging import ConsumerRunner
+from motcua_shared.messaging.consumer import PermanentError
+
+from motcua_testing.pipeline import enqueue
+from motcua_testing.system import RETRY_DELAYS
+from motcua_testing.waiting import wait_for
+
+
+def take_dead_letters(amqp_url: str, queue: str) -> list[tuple[pika.BasicProperties, bytes]]:
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
+    try:
+        channel = connection.channel()
+        taken = []
+        while True:
+            method, props, body = channel.basic_get(dead_letter_queue(queue), auto_ack=True)
+            if method is None:
+                return taken
+            taken.append((props, body))
+    finally:
+        connection.close()
+
+
+def run_consumer(system, handler) -> tuple[ConsumerRunner, threading.Thread]:
+    rt = system.runtime("reporting")
+    runner = ConsumerRunner(consumer="reporting", service="reporting", amqp_url=system.amqp_url,
+                            sessions=rt.sessions, inbox=rt.spec.inbox_table, queues=rt.queues,
+                            handlers={DOSSIER_RECEIVED: handler}, topology=rt.topology,
+                            retry_delays=RETRY_DELAYS, prefetch=20, max_backoff=1)
+    thread = threading.Thread(target=runner.run, daemon=True)
+    thread.start()
+    return runner, thread
+
+
+def test_poison_event_is_retried_then_dead_lettered_and_the_rest_flows(system):
+    handled, attempts = [], []
+
+    def handler(session, event):
+        if event.data["code"].endswith("P000"):
+            attempts.append(event.id)
+            raise RuntimeError("cannot handle this dossier")
+        handled.append(event.data["code"])
+
+    system.start_workers("intake")  # its relay publishes what we put in its outbox
+    runner, thread = run_consumer(system, handler)
+    try:
+        poison, *rest = enqueue(system, ["H52.04222-190315-P000"] + [f"H52.04222-190315-N{i:03d}" for i in range(30)])
+        wait_for(lambda: len(handled) == 30, what="the events behind the poison")
+        dead = wait_for(lambda: take_dead_letters(system.amqp_url, "reporting.inbox"), what="the poison in the DLQ")
+    finally:
+        runner.stop()
+        thread.join(timeout=10)
+    assert len(dead) == 1
+    props, body = dead[0]
+    assert props.message_id == poison.id
+    assert props.headers["x-motcua-attempts"] == len(RETRY_DELAYS)
+    assert props.headers["x-motcua-reason"].startswith("RuntimeError: cannot handle this dossier")
+    assert props.headers["x-motcua-original-routing-key"] == DOSSIER_RECEIVED
+    assert attempts == [poison.id] * (1 + len(RETRY_DELAYS))  # first try + each bounded retry
+    assert system.count("reporting", "inbox") == 30  # the failed attempts were rolled back with the handler
+
+
+def test_permanent_error_is_dead_lettered_at_once(system):
+    def handler(session, event):
+        raise PermanentError("step S-42 does not exist")
+
+    system.start_workers("intake")
+    runner, thread = run_consumer(system, handler)
+    try:
+        enqueue(system, ["H52.04222-190315-Q000"])
+        dead = wait_for(lambda: take_dead_letters(system.amqp_url, "reporting.inbox"), what="a dead letter")
+    finally:
+        runner.stop()
+        thread.join(timeout=10)
+    assert dead[0][0].headers["x-motcua-attempts"] == 0
+    assert dead[0][0].headers["x-motcua-error-type"] == "PermanentError"
+    assert "S-42" in dead[0][0].headers["x-motcua-reason"]
+
+
+def test_malformed_messages_go_to_the_dlq_with_the_reason(system):
+    system.start_workers("routing")
+    connection = pika.BlockingConnection(pika.URLParameters(system.amqp_url))
+    channel = connection.channel()
+    channel.confirm_delivery()
+    bad = {
+        "not-json": b"\xff\xfe not json",
+        "no-envelope": b'{"hello": "world"}',
+        "bad-data": b'{"specversion":"1.0","id":"6f1c1d3e-8a0e-4a43-9c1e-0d6f6c2b7a10","source":"/x",'
+                    b'"type":"vn.motcua.dossier.received","time":"2019-03-15T08:30:00+07:00","subject":null,'
+                    b'"datacontenttype":"application/json","data":{"code":1},"correlationid":"c-123456"}',
+    }
+    for name, body in bad.items():
+        channel.basic_publish("intake.events", DOSSIER_RECEIVED, body,
+                              pika.BasicProperties(message_id=name, delivery_mode=2))
+    connection.close()
+    dead = wait_for(lambda: (lambda d: d if len(d) == 3 else None)(
+        take_dead_letters(system.amqp_url, "routing.inbox")), what="three dead letters")
+    reasons = {props.message_id: props.headers["x-motcua-reason"] for props, _ in dead}
+    assert reasons["not-json"].startswith("body is not UTF-8 JSON")
+    assert reasons["no-envelope"].startswith("envelope invalid")
+    assert reasons["bad-data"].startswith(f"data of {DOSSIER_RECEIVED} invalid")
+    assert system.count("routing", "dossier_routes") == 0
+    assert system.count("routing", "inbox") == 0
