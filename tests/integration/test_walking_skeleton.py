@@ -97,3 +97,20 @@ def test_requests_without_a_valid_token_are_refused(system):
     answer = intake.post("/api/v1/dossiers", json=dossier(), headers=system.auth("auditor", unit="04222"))
     assert answer.status_code == 403 and answer.get_json()["code"] == "forbidden_role"
     assert system.count("intake", "dossiers") == 0
+
+
+def test_the_correlation_id_travels_from_the_request_into_the_event_and_the_consumers_logs(system):
+    system.start_workers("intake", "routing", extra_env={"LOG_LEVEL": "DEBUG"})
+    answer = system.client("intake").post("/api/v1/dossiers", json=dossier(),
+                                          headers={**system.auth("receptionist", unit="04222"),
+                                                   "X-Correlation-ID": "desk-7-request-0042"})
+    assert answer.status_code == 201
+    assert answer.headers["X-Correlation-ID"] == "desk-7-request-0042"
+    assert system.rows("intake", "outbox")[0]["correlation_id"] == "desk-7-request-0042"
+    wait_for(lambda: system.count("routing", "dossier_routes") == 1, what="routing to record it")
+    handled = [line for line in system.processes.log("routing-worker").splitlines() if '"event_handled"' in line]
+    assert handled and all('"correlation_id": "desk-7-request-0042"' in line for line in handled)
+    # Personal data never reaches the logs, even at DEBUG.
+    for name in ("intake-worker", "routing-worker"):
+        log = system.processes.log(name)
+        assert "014090001234" not in log and "0912345678" not in log and "hung@example.vn" not in log

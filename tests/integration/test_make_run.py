@@ -1,0 +1,72 @@
+"""`make run`'s launcher: the whole system on SQLite under var/, started and stopped as users do."""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+
+import requests
+
+from motcua_shared.events.catalogue.dossier import DOSSIER_RECEIVED
+from motcua_shared.settings import SERVICES
+
+from motcua_testing.system import TEST_SECRET, System
+from motcua_testing.waiting import wait_for
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_it_exits_at_once_with_one_line_when_the_broker_is_unreachable(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "motcua_shared.devstack"], capture_output=True, text=True,
+                            timeout=30, cwd=tmp_path,
+                            env={**os.environ, "AMQP_URL": "amqp://guest:guest@127.0.0.1:1/%2F"})
+    assert result.returncode == 1
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "cannot reach RabbitMQ" in lines[0] and "rabbitmq-server -detached" in lines[0]
+    assert "guest:guest" not in lines[0]  # no password in the message
+
+
+def test_the_whole_system_runs_on_sqlite_and_stops_cleanly(broker, vhost, tmp_path):
+    ports = {service: free_port() for service in SERVICES}
+    env = {**os.environ, "AMQP_URL": broker.url_for(vhost), "MOTCUA_JWT_SECRET": TEST_SECRET,
+           "MOTCUA_VAR_DIR": str(tmp_path / "var"), "CONSUMER_RETRY_DELAYS": "0.5",
+           **{f"{s.upper()}_PORT": str(p) for s, p in ports.items()},
+           **{f"{s.upper()}_WEB_WORKERS": "1" for s in SERVICES}}
+    env.pop("INTAKE_DATABASE_URL", None)
+    log = open(tmp_path / "run.log", "wb")
+    proc = subprocess.Popen([sys.executable, "-m", "motcua_shared.devstack"], env=env, cwd=tmp_path,
+                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        for service, port in ports.items():
+            wait_for(lambda: _ready(port), timeout=60, what=f"{service} to be ready")
+        token = System.token("receptionist", unit="04222")
+        answer = requests.post(f"http://127.0.0.1:{ports['intake']}/api/v1/dossiers", timeout=10,
+                               headers={"Authorization": f"Bearer {token}"}, json={
+            "procedure_code": "1.004873", "channel": "counter", "receiving_unit": "04222",
+            "applicant": {"full_name": "Lò Thị Mai", "id_number": "014090001235"}, "return_method": "counter"})
+        assert answer.status_code == 201, answer.text
+        leader = {"Authorization": f"Bearer {System.token('leader', unit='126')}"}
+        wait_for(lambda: requests.get(f"http://127.0.0.1:{ports['reporting']}/api/v1/reports/event-counts",
+                                      headers=leader, timeout=5).json()["by_type"].get(DOSSIER_RECEIVED) == 1,
+                 timeout=30, what="reporting to count the dossier")
+        assert (tmp_path / "var" / "intake.db").exists()
+    finally:
+        os.killpg(proc.pid, signal.SIGINT)
+        code = proc.wait(timeout=60)
+        log.close()
+    output = (tmp_path / "run.log").read_text()
+    assert code == 0, output[-3000:]
+    assert "motcua: stopped" in output
+
+
+def _ready(port: int) -> bool:
+    try:
+        return requests.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200
+    except requests.RequestException:
+        return False

@@ -1,0 +1,9 @@
+"""Validation messages become stable machine codes."""
+from motcua_shared.web.errors import flatten
+
+
+def test_nested_messages_are_flattened_with_codes():
+    params = list(flatten({"applicant": {"phone": ["String does not match expected pattern."]},
+                           "priority": ["Unknown field."], "documents": {0: {"count": ["Not a valid integer."]}}}))
+    assert {(p["name"], p["code"]) for p in params} == {
+        ("applicant.phone", "invalid_format"), ("priority", "unknown_field"), ("documents.0.count", "invalid_type")}
