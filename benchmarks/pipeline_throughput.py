@@ -449,7 +449,7 @@ def wait_for_counts(system, target: int, timeout: float, what: str, on_poll=None
                 done[consumer] = now
         if on_poll is not None:
             on_poll(now, done)
-        if len(done) >= len(CONSUMERS) and (on_poll is None or "outbox" in done):
+        if all(c in done for c in CONSUMERS) and (on_poll is None or "outbox" in done):
             return done
         if now > deadline:
             raise BenchmarkError(f"timed out after {timeout:.0f}s waiting for {what}: counts {counts}, target {target}")
@@ -602,8 +602,7 @@ def one_run(res: Resources, run_index: int, args, worker_env: dict[str, str], bo
     # Tear this run's system down now, so the next run starts on a quiet machine.
     res.systems.remove(system)
     codes = system.processes.stop_all()
-    for rt in system._runtimes.values():
-        rt.close()
+    system.close()
     if any(code != 0 for code in codes.values()):
         print(f"warning: worker exit codes {codes}", file=sys.stderr)
     return result

@@ -33,6 +33,9 @@ class ServiceSpec:
     periodic: Callable[["Runtime"], list[PeriodicJob]] = lambda runtime: []
     seed: Callable[["Runtime"], None] | None = None
     settings: tuple[Setting, ...] = ()
+    # Topology that depends on settings (e.g. routing's local-step bindings from ROUTING_LOCAL_UNITS):
+    # returns the extra objects to declare and the extra queues to consume.
+    extra_topology: Callable[[Settings], tuple[Topology, list[str]]] | None = None
     version: str = "1.0.0"
 
     @property
@@ -70,12 +73,16 @@ class Runtime:
         return OutboxStore(self.engine, self.spec.outbox_table, relay_id=relay_id)
 
     @cached_property
+    def _extra(self) -> tuple[Topology, list[str]]:
+        return self.spec.extra_topology(self.settings) if self.spec.extra_topology else (Topology(), [])
+
+    @cached_property
     def topology(self) -> Topology:
-        return service_topology(self.spec.name, self.settings.consumer_retry_delays)
+        return service_topology(self.spec.name, self.settings.consumer_retry_delays) + self._extra[0]
 
     @property
     def queues(self) -> list[str]:
-        return consumed_queues(self.spec.name)
+        return consumed_queues(self.spec.name) + self._extra[1]
 
     def close(self) -> None:
         if "engine" in self.__dict__:

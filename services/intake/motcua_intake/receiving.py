@@ -89,13 +89,14 @@ def receive(session: Session, runtime, *, body: dict, principal: Principal, idem
     session.execute(insert(history).values(dossier_code=code, status=status, occurred_at=received_at,
                                            actor=principal.sub, note=None))
     runtime.outbox.add(session, new_event(DOSSIER_RECEIVED, source="/motcua/intake", subject=code, data={
-        "code": code, "procedure_code": procedure.code, "channel": body["channel"],
+        "code": code, "procedure_code": procedure.code, "procedure_level": str(procedure.level_on(local_day)),
+        "sector": procedure.sector, "inter_agency": procedure.inter_agency, "channel": body["channel"],
         "receiving_unit": receiving.code, "receiving_unit_path": record["receiving_unit_path"],
-        "competent_unit": competent_code, "received_at": isoformat(received_at), "due_at": isoformat(due_at),
-        "return_method": body["return_method"],
+        "competent_unit": competent_code, "competent_unit_path": units.path(competent_code, local_day),
+        "received_at": isoformat(received_at), "due_at": isoformat(due_at), "return_method": body["return_method"],
         "applicant": {"full_name": applicant["full_name"], "phone": applicant.get("phone"),
-                      "email": applicant.get("email")},
-        "delivery_address": body.get("delivery_address"),
+                      "email": applicant.get("email"), "address": applicant.get("address")},
+        "delivery_address": body.get("delivery_address"), "fee_vnd": procedure.fee_vnd,
     }))
     return record
 

@@ -41,6 +41,8 @@ SUBSCRIPTIONS: dict[str, tuple[Subscription, ...]] = {
     ),
     "postal": (
         Subscription("postal.inbox", ((events_exchange("intake"), "vn.motcua.dossier.#"),)),
+        # The partner's progress reports (contracts.md §4.2).
+        Subscription("postal.partner-reports", ((POSTAL_PARTNER, "status"),)),
     ),
     "reporting": (
         Subscription("reporting.inbox",

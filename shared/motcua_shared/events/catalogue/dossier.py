@@ -1,10 +1,26 @@
-"""Events of a dossier's life at the desk, published by intake on exchange `intake.events`."""
+"""Events of a dossier's life at the desk, published by intake on exchange `intake.events`.
+
+Intake owns the dossier's status: every change of status is exactly one of these events, and the
+`occurred_at` of each is the moment of the change (taken from the data for imported history, never
+from the wall clock), so reporting can rebuild any period exactly.
+"""
 from marshmallow import fields, validate
 
 from .. import registry
 from ._base import CHANNELS, RETURN_METHODS, UNIT_CODE, UNIT_PATH, StrictSchema, moment
 
+DOSSIER_SUBMITTED = "vn.motcua.dossier.submitted"
 DOSSIER_RECEIVED = "vn.motcua.dossier.received"
+DOSSIER_REFUSED = "vn.motcua.dossier.refused"
+DOSSIER_REDIRECTED = "vn.motcua.dossier.redirected"
+DOSSIER_SUPPLEMENT_REQUESTED = "vn.motcua.dossier.supplement_requested"
+DOSSIER_SUPPLEMENT_RECEIVED = "vn.motcua.dossier.supplement_received"
+DOSSIER_WITHDRAWAL_REQUESTED = "vn.motcua.dossier.withdrawal_requested"
+DOSSIER_WITHDRAWN = "vn.motcua.dossier.withdrawn"
+DOSSIER_PROCESSED = "vn.motcua.dossier.processed"
+DOSSIER_RETURNED = "vn.motcua.dossier.returned"
+
+CODE = validate.Length(min=8, max=60)
 
 
 class Contact(StrictSchema):
@@ -13,31 +29,121 @@ class Contact(StrictSchema):
     full_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     phone = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=20))
     email = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=254))
+    address = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=500))
 
 
-class DossierReceived(StrictSchema):
-    code = fields.String(required=True, validate=validate.Length(min=8, max=60))
+class DossierFacts(StrictSchema):
+    """Everything downstream services need to know about a dossier, sent once when it enters."""
+
+    code = fields.String(required=True, validate=CODE)
     procedure_code = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    procedure_level = fields.String(load_default=None, allow_none=True,
+                                    validate=validate.OneOf(("commune", "district", "province")))
+    sector = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    inter_agency = fields.Boolean(load_default=False, metadata={
+        "description": "Một cửa liên thông: handled by more than one agency or level; counted once."})
     channel = fields.String(required=True, validate=validate.OneOf(CHANNELS))
     receiving_unit = fields.String(required=True, validate=UNIT_CODE)
     receiving_unit_path = fields.String(required=True, validate=UNIT_PATH)
     competent_unit = fields.String(required=True, validate=UNIT_CODE)
-    received_at = moment(required=True)
-    due_at = moment(required=True)
+    competent_unit_path = fields.String(load_default=None, allow_none=True, validate=UNIT_PATH)
     return_method = fields.String(required=True, validate=validate.OneOf(RETURN_METHODS))
     applicant = fields.Nested(Contact, required=True)
     delivery_address = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=500))
+    fee_vnd = fields.Integer(load_default=0, validate=validate.Range(min=0))
 
 
-registry.register(
-    DOSSIER_RECEIVED, DossierReceived, producer="intake",
-    summary="A desk accepted a valid dossier: it has a code, an appointment (due_at) and a receipt.",
-    example={
-        "code": "H52.126-190315-0001", "procedure_code": "1.004873", "channel": "counter",
-        "receiving_unit": "04222", "receiving_unit_path": "14.126.04222", "competent_unit": "04222",
-        "received_at": "2019-03-15T08:30:00+07:00", "due_at": "2019-03-20T08:30:00+07:00",
-        "return_method": "counter",
-        "applicant": {"full_name": "Lò Văn Hùng", "phone": "0912345678", "email": None},
-        "delivery_address": None,
-    },
-)
+class DossierSubmitted(DossierFacts):
+    """Submitted online or sent by post, not yet accepted at a desk (DVCQG 1)."""
+
+    submitted_at = moment(required=True)
+
+
+class DossierReceived(DossierFacts):
+    """A desk accepted a valid dossier (DVCQG 2): the appointment `due_at` is a legal promise."""
+
+    received_at = moment(required=True)
+    due_at = moment(required=True)
+
+
+class StatusChange(StrictSchema):
+    code = fields.String(required=True, validate=CODE)
+    occurred_at = moment(required=True)
+    actor = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=120))
+
+
+class DossierRefused(StatusChange):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class DossierRedirected(StatusChange):
+    """Not this desk's competence: the citizen is told where to go (no dossier is opened here)."""
+
+    competent_unit = fields.String(required=True, validate=UNIT_CODE)
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class DossierSupplementRequested(StatusChange):
+    stage = fields.String(required=True, validate=validate.OneOf(("reception", "processing")))
+    items = fields.List(fields.String(validate=validate.Length(min=1, max=300)), load_default=list)
+    note = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class DossierSupplementReceived(StatusChange):
+    paused_from = moment(required=True)
+    due_at = moment(required=True, metadata={"description": "The appointment moved by the working time paused."})
+
+
+class DossierWithdrawalRequested(StatusChange):
+    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+
+
+class DossierWithdrawn(StatusChange):
+    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+
+
+class DossierProcessed(StatusChange):
+    """Processing finished (DVCQG 9): the result (a decision, or a reasoned refusal) is at the desk."""
+
+    result = fields.String(required=True, validate=validate.OneOf(("approved", "rejected")))
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+    due_at = moment(required=True)
+
+
+class DossierReturned(StatusChange):
+    method = fields.String(required=True, validate=validate.OneOf(RETURN_METHODS))
+
+
+_CONTACT = {"full_name": "Lò Văn Hùng", "phone": "0912345678", "email": None, "address": "Bản Hưng Mai"}
+_FACTS = {
+    "code": "H52.04222-190315-0001", "procedure_code": "1.004873", "procedure_level": "commune",
+    "sector": "Hộ tịch", "inter_agency": False, "channel": "counter", "receiving_unit": "04222",
+    "receiving_unit_path": "14.126.04222", "competent_unit": "04222", "competent_unit_path": "14.126.04222",
+    "return_method": "counter", "applicant": _CONTACT, "delivery_address": None, "fee_vnd": 10000,
+}
+_CHANGE = {"code": "H52.04222-190315-0001", "occurred_at": "2019-03-18T09:00:00+07:00", "actor": "officer-7"}
+
+for _type, _schema, _summary, _example in (
+    (DOSSIER_SUBMITTED, DossierSubmitted, "Submitted online or by post; awaiting acceptance at a desk.",
+     {**_FACTS, "channel": "online", "submitted_at": "2019-03-15T08:10:00+07:00"}),
+    (DOSSIER_RECEIVED, DossierReceived, "A desk accepted a valid dossier: it has a code, an appointment and a receipt.",
+     {**_FACTS, "received_at": "2019-03-15T08:30:00+07:00", "due_at": "2019-03-20T08:30:00+07:00"}),
+    (DOSSIER_REFUSED, DossierRefused, "Refused at reception, with the reasons (Mẫu 03).",
+     {**_CHANGE, "reason": "Hồ sơ không thuộc trường hợp được giải quyết."}),
+    (DOSSIER_REDIRECTED, DossierRedirected, "Not this desk's competence; the citizen was directed elsewhere.",
+     {**_CHANGE, "competent_unit": "126", "reason": "Thuộc thẩm quyền UBND huyện."}),
+    (DOSSIER_SUPPLEMENT_REQUESTED, DossierSupplementRequested,
+     "Incomplete: a supplement is requested (Mẫu 02); the deadline clock is paused.",
+     {**_CHANGE, "stage": "processing", "items": ["Bản sao Giấy khai sinh"], "note": "Thiếu bản sao Giấy khai sinh."}),
+    (DOSSIER_SUPPLEMENT_RECEIVED, DossierSupplementReceived, "The supplement arrived; the clock runs again.",
+     {**_CHANGE, "paused_from": "2019-03-16T10:00:00+07:00", "due_at": "2019-03-22T08:30:00+07:00"}),
+    (DOSSIER_WITHDRAWAL_REQUESTED, DossierWithdrawalRequested, "The citizen asked to withdraw the dossier.",
+     {**_CHANGE, "reason": "Công dân không còn nhu cầu."}),
+    (DOSSIER_WITHDRAWN, DossierWithdrawn, "Withdrawal confirmed; processing stopped (DVCQG 8).",
+     {**_CHANGE, "reason": "Công dân không còn nhu cầu."}),
+    (DOSSIER_PROCESSED, DossierProcessed, "Processing finished; the result is at the receiving desk (DVCQG 9).",
+     {**_CHANGE, "result": "approved", "note": None, "due_at": "2019-03-20T08:30:00+07:00"}),
+    (DOSSIER_RETURNED, DossierReturned, "The result is in the citizen's hands (DVCQG 10).",
+     {**_CHANGE, "method": "counter"}),
+):
+    registry.register(_type, _schema, summary=_summary, example=_example, producer="intake")

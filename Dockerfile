@@ -1,0 +1,37 @@
+# One image for every motcua process: `python -m motcua_<service> api|worker|migrate|seed`
+# (docker-compose.yml runs each service's API and worker as separate containers from it).
+#
+#   docker build -t motcua:local .
+#
+# Dependencies come from requirements.lock exactly (the same pins as `make run` and CI), then the
+# six project packages are installed with --no-deps, so nothing unpinned ever enters the image.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    MOTCUA_VAR_DIR=/var/lib/motcua
+
+WORKDIR /opt/motcua
+
+# The lock first: its layer is rebuilt only when the pins change, not at every code change.
+COPY requirements.lock ./
+RUN pip install -r requirements.lock
+
+COPY shared ./shared
+COPY services ./services
+RUN pip install --no-deps ./shared ./services/intake ./services/routing ./services/notification \
+        ./services/postal ./services/reporting \
+    && rm -rf ./shared ./services /root/.cache
+
+# Non-root; MOTCUA_VAR_DIR is the only place a process writes (gunicorn's Prometheus files).
+RUN useradd --system --uid 10001 --user-group --home-dir /var/lib/motcua --create-home --shell /usr/sbin/nologin motcua
+USER motcua:motcua
+WORKDIR /var/lib/motcua
+
+# APIs listen on 8001-8005 (contracts.md §1); set MOTCUA_BIND_HOST=0.0.0.0 in a container.
+EXPOSE 8001 8002 8003 8004 8005
+# Health checks live in docker-compose.yml: /healthz for an API, a process check for a worker.
+# No sensible default process: compose names one per container.
+CMD ["python", "-m", "motcua_intake", "--help"]
