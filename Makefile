@@ -12,7 +12,7 @@ help:
 	@echo "make test    install and run the whole test suite"
 	@echo "make token ROLE=receptionist UNIT=04222   print a development token"
 	@echo "make bench   run the benchmarks under benchmarks/"
-	@echo "make docs    regenerate docs/configuration.md, the OpenAPI files and the broker definitions"
+	@echo "make docs    regenerate docs/configuration.md, docs/events (AsyncAPI, JSON Schemas), docs/openapi, broker definitions"
 
 $(STAMP): requirements.lock shared/pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,7 @@ bench: $(STAMP)
 docs: $(STAMP)
 	$(BIN)/python -m motcua_shared.settings > docs/configuration.md
 	$(BIN)/python -m motcua_shared.broker.definitions > deploy/rabbitmq/definitions.json
+	$(BIN)/python -m motcua_shared.events.documents docs/events
 	for s in $(SERVICES); do $(BIN)/python -m motcua_$$s openapi > docs/openapi/$$s.json; done
 
 clean:
