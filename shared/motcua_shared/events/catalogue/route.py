@@ -50,6 +50,9 @@ class StepCompleted(StrictSchema):
     handled_by = fields.String(required=True, validate=validate.Length(min=1, max=200))
     note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
 
+    JSON_SCHEMA_EXTRA = {"if": {"properties": {"outcome": {"enum": ["rejected", "supplement_required"]}}},
+                         "then": {"required": ["note"], "properties": {"note": {"type": "string", "minLength": 1}}}}
+
     @validates_schema
     def _note_unless_approved(self, data, **_kwargs):
         if data.get("outcome") != "approved" and not data.get("note"):
@@ -63,7 +66,7 @@ class PlannedStep(StrictSchema):
     unit_path = fields.String(required=True, validate=UNIT_PATH)
     level = fields.String(required=True, validate=validate.OneOf(LEVELS))
     action = fields.String(required=True)
-    budget_hours = fields.Decimal(required=True, as_string=True)
+    budget_hours = fields.Float(required=True, validate=validate.Range(min=0))
 
 
 class RouteStarted(StrictSchema):
@@ -130,7 +133,7 @@ for _type, _schema, _summary, _example in (
      {"dossier_code": "H52.04222-190315-0001", "started_at": "2019-03-15T08:30:00+07:00",
       "due_at": "2019-03-20T08:30:00+07:00", "steps": [
           {"step_id": "S-3f2a9c", "sequence": 1, "unit": "04222", "unit_path": "14.126.04222", "level": "commune",
-           "action": "process", "budget_hours": "24"}]}),
+           "action": "process", "budget_hours": 24.0}]}),
     (ROUTE_SUPPLEMENT_REQUIRED, RouteSupplementRequired, "A step needs a supplement from the citizen.",
      {**_STEP, "requested_at": "2019-03-16T10:00:00+07:00", "note": "Thiếu bản sao Giấy khai sinh."}),
     (ROUTE_COMPLETED, RouteCompleted, "Every step is done: the result is on its way to the receiving desk.",
