@@ -51,8 +51,10 @@ if [ ${#missing[@]} -gt 0 ]; then
     exit 1
 fi
 
-umask 077
+previous_umask=$(umask)
+umask 077  # the hashes are not passwords, but nobody else needs to read them
 printf '%s\n' "$rendered" > "$target.tmp"
+umask "$previous_umask"
 if [ "$(id -u)" = 0 ] && id rabbitmq >/dev/null 2>&1; then
     chown rabbitmq:rabbitmq "$target.tmp"
 fi
