@@ -110,3 +110,31 @@ def test_malformed_messages_go_to_the_dlq_with_the_reason(system):
     assert reasons["bad-data"].startswith(f"data of {DOSSIER_RECEIVED} invalid")
     assert system.count("routing", "dossier_routes") == 0
     assert system.count("routing", "inbox") == 0
+
+
+def test_an_operator_can_list_and_replay_dead_letters_once_the_cause_is_fixed(system):
+    from motcua_shared.broker import dlq
+
+    broken = {"yes": True}
+    handled = []
+
+    def handler(session, event):
+        if broken["yes"]:
+            raise PermanentError("reference data missing for this procedure")
+        handled.append(event.id)
+
+    system.start_workers("intake")
+    runner, thread = run_consumer(system, handler)
+    try:
+        events = enqueue(system, [f"H52.04222-190315-D{i:03d}" for i in range(3)])
+        letters = wait_for(lambda: (lambda d: d if len(d) == 3 else None)(dlq.inspect(system.amqp_url, "reporting.inbox")),
+                           what="three dead letters")
+        assert {letter.event_id for letter in letters} == {e.id for e in events}
+        assert all("reference data missing" in letter.reason for letter in letters)
+        broken["yes"] = False  # the operator fixed the cause
+        assert dlq.replay(system.amqp_url, "reporting.inbox") == 3
+        wait_for(lambda: sorted(handled) == sorted(e.id for e in events), what="the replayed events to be handled")
+        assert dlq.inspect(system.amqp_url, "reporting.inbox") == []
+    finally:
+        runner.stop()
+        thread.join(timeout=10)
