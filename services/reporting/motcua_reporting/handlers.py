@@ -1,29 +1,43 @@
-"""Reporting stores every event it consumes, whatever its type, and projects counters from them."""
+"""Reporting stores every event it consumes, whatever its type, and projects from it.
+
+The inbox already skips a redelivered event; the event store's key skips one redelivered after the
+inbox forgot it (the inbox is purged after 30 days), so a late duplicate changes nothing either.
+"""
 from datetime import datetime, timezone
 
-from sqlalchemy import insert, literal_column
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import literal_column
 from sqlalchemy.orm import Session
 
 from motcua_shared.events import Event, registry
 
 from .models import counters, event_store
+from .projection import store
 
 
-def store_and_count(session: Session, event: Event) -> None:
-    session.execute(insert(event_store).values(
+def store_and_project(session: Session, event: Event) -> None:
+    if store_event(session, event):
+        store.apply(session, event.id, event.type, event.data)
+
+
+def store_event(session: Session, event: Event) -> bool:
+    """Keep the event and count it; False when it was already stored."""
+    insert = store.dialect_insert(session)
+    stored = session.execute(insert(event_store).values(
         event_id=event.id, type=event.type, source=event.source, subject=event.subject,
-        time=datetime.fromisoformat(event.time), data=event.data, stored_at=datetime.now(timezone.utc)))
-    dialect_insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    session.execute(dialect_insert(counters).values(name=event.type, value=1).on_conflict_do_update(
+        time=datetime.fromisoformat(event.time), data=event.data, stored_at=datetime.now(timezone.utc))
+        .on_conflict_do_nothing(index_elements=["event_id"]).returning(event_store.c.event_id)).first()
+    if stored is None:
+        return False
+    session.execute(insert(counters).values(name=event.type, value=1).on_conflict_do_update(
         index_elements=["name"], set_={"value": counters.c.value + literal_column("1")}))
+    return True
 
 
 class _EveryType(dict):
     """Reporting keeps every event type of the catalogue, present and future."""
 
     def get(self, key, default=None):
-        return store_and_count if registry.is_known(key) else default
+        return store_and_project if registry.is_known(key) else default
 
 
 HANDLERS = _EveryType()

@@ -1,5 +1,9 @@
-"""Reporting's own database: the store of every event consumed, and the counters projected from it."""
-from sqlalchemy import JSON, BigInteger, Column, DateTime, String, Table
+"""Reporting's own database: the store of every event consumed, and the projections built from it.
+
+The event store is the truth; everything else here can be dropped and rebuilt from it
+(`POST /api/v1/admin/projections/rebuild`, `python -m motcua_reporting.rebuild`).
+"""
+from sqlalchemy import JSON, BigInteger, Boolean, Column, DateTime, Integer, String, Table
 
 from motcua_shared.db import new_metadata
 from motcua_shared.messaging import inbox_table, outbox_table
@@ -25,4 +29,51 @@ counters = Table(
     "counters", metadata,
     Column("name", String(120), primary_key=True),
     Column("value", BigInteger, nullable=False),
+)
+
+# The time-stamped facts of each dossier's life, one row per lifecycle event (dossier events from
+# intake, the apology from routing), keyed by event id so a duplicate adds nothing. A dossier's
+# statistics are a function of the SET of its rows, never of their arrival order.
+dossier_timeline = Table(
+    "dossier_timeline", metadata,
+    Column("event_id", String(36), primary_key=True),
+    Column("code", String(60), nullable=False, index=True),
+    Column("kind", String(30), nullable=False),  # the event type without its "vn.motcua." prefix
+    Column("occurred_at", DateTime(timezone=True), nullable=False),
+    Column("due_at", DateTime(timezone=True)),  # received, supplement_received, processed; apology: new
+    Column("paused_from", DateTime(timezone=True)),  # supplement_received
+    Column("original_due_at", DateTime(timezone=True)),  # apology.issued
+    # submitted / received: what the reports group by (never the applicant: no personal data here).
+    Column("facts", JSON),
+)
+
+# One row per dossier, recomputed from its timeline rows whenever one is added: what every report
+# reads. Classifications that depend on the period (carried over, in progress at the period's end)
+# are made at query time from `received_at`, `ended_at` and `clock`.
+dossiers = Table(
+    "dossiers", metadata,
+    Column("code", String(60), primary_key=True),
+    Column("procedure_code", String(40)),
+    Column("procedure_level", String(10)),  # province | district | commune: the Biểu 06 row group
+    Column("sector", String(200)),
+    Column("inter_agency", Boolean, nullable=False),
+    Column("channel", String(10)),  # counter | online | postal
+    Column("receiving_unit", String(5)),
+    Column("receiving_unit_path", String(20)),
+    # The path's segments, so a unit's subtree is an indexed equality in either hierarchy.
+    Column("province_code", String(2), index=True),
+    Column("district_code", String(3), index=True),
+    Column("commune_code", String(5), index=True),
+    Column("competent_unit", String(5)),
+    Column("submitted_at", DateTime(timezone=True)),
+    Column("received_at", DateTime(timezone=True), index=True),  # None: not (yet) received, not counted
+    Column("due_at", DateTime(timezone=True)),  # the appointment in force after the last known change
+    Column("ended_at", DateTime(timezone=True), index=True),  # processing finished (or stopped)
+    Column("end_kind", String(20)),  # processed | returned | withdrawn | refused | redirected
+    Column("end_class", String(10)),  # early | on_time | late
+    Column("end_due_at", DateTime(timezone=True)),  # the appointment the end was compared with
+    Column("handling_minutes", Integer),  # working minutes from reception to the end, pauses excluded
+    Column("supplement_requests", Integer, nullable=False),
+    Column("apologised", Boolean, nullable=False),
+    Column("clock", JSON, nullable=False),  # deadlines, pauses and apology: see projection.clock
 )

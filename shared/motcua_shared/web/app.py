@@ -11,24 +11,17 @@ import time
 
 from flask import Flask, g, request
 from flask_smorest import Api
-from marshmallow import RAISE
-from webargs.flaskparser import FlaskParser
 
 from .. import context
 from ..service import Runtime, ServiceSpec
 from ..settings import Settings
 from . import ops
 from .auth import TokenVerifier
+from .blueprint import StrictParser  # noqa: F401  (re-exported for existing imports)
 from .errors import register_errors
 from .metrics import observe_request
 
 CORRELATION_HEADER = "X-Correlation-ID"
-
-
-class StrictParser(FlaskParser):
-    """Unknown query parameters are rejected too: a mistyped filter must not silently match everything."""
-
-    DEFAULT_UNKNOWN_BY_LOCATION = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "query": RAISE, "querystring": RAISE}
 
 
 def create_service_app(spec: ServiceSpec, settings: Settings | None = None) -> Flask:
@@ -50,7 +43,6 @@ def create_service_app(spec: ServiceSpec, settings: Settings | None = None) -> F
         algorithm=runtime.settings.motcua_jwt_algorithm, secret=runtime.settings.motcua_jwt_secret,
         jwks_url=runtime.settings.motcua_jwks_url, audience=runtime.settings.motcua_jwt_audience)
     api = Api(app)
-    api.ARGUMENTS_PARSER = StrictParser()
     register_errors(app)  # after Api(): ours replaces flask-smorest's own HTTPException handler
 
     @app.before_request

@@ -1,7 +1,9 @@
-"""Reporting's HTTP API."""
+"""Reporting's HTTP API and the dashboard page."""
 
 
 def blueprints() -> list:
-    from .reports import blp
+    from ..dashboard import blp as dashboard
+    from .admin import blp as admin
+    from .reports import blp as reports
 
-    return [blp]
+    return [reports, admin, dashboard]

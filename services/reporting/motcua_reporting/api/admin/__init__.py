@@ -1,0 +1,5 @@
+from flask_smorest import Blueprint
+
+blp = Blueprint("admin", __name__, url_prefix="/api/v1/admin", description="Quản trị: dựng lại số liệu từ kho sự kiện.")
+
+from . import post_rebuild  # noqa: E402,F401

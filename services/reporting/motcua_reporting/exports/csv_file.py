@@ -1,0 +1,26 @@
+"""Report tables as CSV: one header row, then the rows, exactly the cells of the XLSX table."""
+from __future__ import annotations
+
+import csv
+import io
+
+from ..statistics.tally import COLUMN_TITLES, FIGURES
+from .tables import PlainTable, TallyTable
+
+
+def tally_headers(table: TallyTable) -> list[str]:
+    """Headers numbered like the form's columns (1)–(13)."""
+    return ["(1) STT", f"(2) {table.label_title}",
+            *(f"({number}) {COLUMN_TITLES[figure]}" for number, figure in enumerate(FIGURES, start=3))]
+
+
+def render(table: TallyTable | PlainTable) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    if isinstance(table, TallyTable):
+        writer.writerow(tally_headers(table))
+        writer.writerows([row.number, row.label, *row.tally.columns()] for row in table.rows)
+    else:
+        writer.writerow(table.headers)
+        writer.writerows(["" if cell is None else cell for cell in row] for row in table.rows)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
