@@ -13,7 +13,7 @@ from typing import Callable, Mapping
 from sqlalchemy import MetaData, Table
 from sqlalchemy.orm import sessionmaker
 
-from .broker.catalogue import consumed_queues, events_exchange, service_topology
+from .broker.catalogue import accepted_types, consumed_queues, events_exchange, service_topology
 from .broker.topology import Topology
 from .db import make_engine, session_factory
 from .messaging import Outbox, OutboxStore, PeriodicJob
@@ -36,6 +36,8 @@ class ServiceSpec:
     # Topology that depends on settings (e.g. routing's local-step bindings from ROUTING_LOCAL_UNITS):
     # returns the extra objects to declare and the extra queues to consume.
     extra_topology: Callable[[Settings], tuple[Topology, list[str]]] | None = None
+    # Event types accepted on queues a partner can write to (beyond those in broker/catalogue.py).
+    queue_accepts: Mapping[str, frozenset[str]] = field(default_factory=dict)
     version: str = "1.0.0"
 
     @property
@@ -83,6 +85,10 @@ class Runtime:
     @property
     def queues(self) -> list[str]:
         return consumed_queues(self.spec.name) + self._extra[1]
+
+    @property
+    def accepted_types(self) -> dict[str, frozenset[str]]:
+        return {**accepted_types(self.spec.name), **self.spec.queue_accepts}
 
     def close(self) -> None:
         if "engine" in self.__dict__:

@@ -31,6 +31,7 @@ def build(runtime: Runtime) -> tuple[ConsumerRunner, OutboxRelay]:
     consumer = ConsumerRunner(
         consumer=spec.name, service=spec.name, amqp_url=s.amqp, sessions=runtime.sessions,
         inbox=spec.inbox_table, queues=runtime.queues, handlers=spec.handlers(), topology=runtime.topology,
+        accepted_types=runtime.accepted_types,
         retry_delays=s.consumer_retry_delays, prefetch=s.consumer_prefetch, heartbeat=s.broker_heartbeat,
         max_backoff=s.reconnect_max_delay, periodic=spec.periodic(runtime),
         inbox_retention=timedelta(days=s.inbox_retention_days))

@@ -138,3 +138,22 @@ def test_an_operator_can_list_and_replay_dead_letters_once_the_cause_is_fixed(sy
     finally:
         runner.stop()
         thread.join(timeout=10)
+
+
+def test_a_partner_cannot_forge_another_services_event_on_its_queue(system):
+    """postal.partner-reports accepts only the partner's status reports: a dossier event written to
+    postal.partner (which the partner may write to) is dead-lettered unread, never acted on."""
+    from motcua_shared.events import new_event, registry
+    from motcua_shared.events.catalogue.dossier import DOSSIER_WITHDRAWN
+
+    system.start_workers("postal")
+    forged = new_event(DOSSIER_WITHDRAWN, source="/motcua/intake", data=dict(registry.get(DOSSIER_WITHDRAWN).example))
+    connection = pika.BlockingConnection(pika.URLParameters(system.amqp_url))
+    channel = connection.channel()
+    channel.confirm_delivery()
+    channel.basic_publish("postal.partner", "status", forged.to_json(),
+                          pika.BasicProperties(message_id=forged.id, delivery_mode=2))
+    connection.close()
+    dead = wait_for(lambda: take_dead_letters(system.amqp_url, "postal.partner-reports"), what="the forged event")
+    assert dead[0][0].headers["x-motcua-error-type"] == "UnexpectedEventType"
+    assert system.count("postal", "inbox") == 0

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from motcua_shared.service import ServiceSpec
+from motcua_shared.settings import load
 
 from . import config
 from .models import metadata
@@ -13,9 +14,16 @@ def _blueprints():
 
 
 def _handlers():
-    from .handlers import HANDLERS
+    # The worker reads its settings from the environment, as its Runtime does.
+    from .handlers import build
 
-    return HANDLERS
+    return build(config.PostalConfig.from_settings(load("postal", config.SETTINGS)))
+
+
+def _periodic(runtime):
+    from .sweeps import periodic_jobs
+
+    return periodic_jobs(config.PostalConfig.from_settings(runtime.settings))
 
 
 SPEC = ServiceSpec(
@@ -26,5 +34,6 @@ SPEC = ServiceSpec(
     migrations=Path(__file__).parent / "migrations",
     blueprints=_blueprints,
     handlers=_handlers,
+    periodic=_periodic,
     settings=config.SETTINGS,
 )

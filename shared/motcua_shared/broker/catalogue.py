@@ -27,6 +27,9 @@ def events_exchange(service: str) -> str:
 class Subscription:
     queue: str
     sources: tuple[tuple[str, str], ...]  # (exchange, binding key)
+    # Event types this queue may carry; anything else is dead-lettered unread. Set on every queue a
+    # partner can write to, so a partner cannot forge another service's events.
+    accepts: frozenset[str] | None = None
 
 
 SUBSCRIPTIONS: dict[str, tuple[Subscription, ...]] = {
@@ -42,7 +45,8 @@ SUBSCRIPTIONS: dict[str, tuple[Subscription, ...]] = {
     "postal": (
         Subscription("postal.inbox", ((events_exchange("intake"), "vn.motcua.dossier.#"),)),
         # The partner's progress reports (contracts.md §4.2).
-        Subscription("postal.partner-reports", ((POSTAL_PARTNER, "status"),)),
+        Subscription("postal.partner-reports", ((POSTAL_PARTNER, "status"),),
+                     accepts=frozenset({"vn.motcua.postal.status.reported"})),
     ),
     "reporting": (
         Subscription("reporting.inbox",
@@ -85,3 +89,7 @@ def system_topology(retry_delays: Iterable[float]) -> Topology:
 
 def consumed_queues(service: str) -> list[str]:
     return [sub.queue for sub in SUBSCRIPTIONS[service]]
+
+
+def accepted_types(service: str) -> dict[str, frozenset[str]]:
+    return {sub.queue: sub.accepts for sub in SUBSCRIPTIONS[service] if sub.accepts is not None}

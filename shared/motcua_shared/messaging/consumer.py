@@ -72,7 +72,8 @@ class ConsumerRunner:
                  queues: Iterable[str], handlers: Mapping[str, Handler], topology: Topology,
                  retry_delays: Iterable[float], prefetch: int = 100, heartbeat: int = 30,
                  max_backoff: float = 30.0, periodic: Iterable[PeriodicJob] = (),
-                 inbox_retention: timedelta = timedelta(days=30)):
+                 inbox_retention: timedelta = timedelta(days=30),
+                 accepted_types: Mapping[str, frozenset[str]] | None = None):
         self.consumer = consumer
         self.service = service
         self.amqp_url = amqp_url
@@ -86,6 +87,7 @@ class ConsumerRunner:
         self.heartbeat = heartbeat
         self.max_backoff = max_backoff
         self.inbox_retention = inbox_retention
+        self.accepted_types = dict(accepted_types or {})
         self.periodic = [PeriodicJob("inbox_purge", 3600, self._purge_inbox), *periodic]
         self._next_run = {job.name: 0.0 for job in self.periodic}
         self._stopping = threading.Event()
@@ -174,6 +176,12 @@ class ConsumerRunner:
             event = parse(delivery.body)
         except InvalidEvent as exc:
             self._dead_letter(delivery, channel, reason=str(exc), error_type="InvalidEvent", attempts=0)
+            return
+        accepted = self.accepted_types.get(delivery.queue)
+        if accepted is not None and event.type not in accepted:
+            # A partner-writable queue carrying another type is a forgery or a misrouting: never act on it.
+            self._dead_letter(delivery, channel, reason=f"event type {event.type} not accepted on {delivery.queue}",
+                              error_type="UnexpectedEventType", attempts=0)
             return
         with context.bound(correlation_id=event.correlationid, event_id=event.id):
             handler = self.handlers.get(event.type)

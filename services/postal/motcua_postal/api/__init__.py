@@ -1,6 +1,7 @@
-"""The postal service's HTTP API (its resources arrive with its own issue; the operations endpoints
-come from the shared app factory)."""
+"""The postal service's HTTP API: one package per resource, one module per endpoint."""
 
 
 def blueprints() -> list:
-    return []
+    from .shipments import blp as shipments
+
+    return [shipments]
