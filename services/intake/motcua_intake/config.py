@@ -1,8 +1,42 @@
 """Settings of the intake service beyond the common ones."""
+from __future__ import annotations
+
+from datetime import time
+from typing import Callable
+
 from motcua_shared.settings import Setting
+from motcua_shared.workcal import OfficeHours
+
+
+def parse_cutoff(raw: str) -> time | None:
+    if raw.strip().lower() == "off":
+        return None
+    hours, _, minutes = raw.strip().partition(":")
+    return time(int(hours), int(minutes or 0))
+
+
+def _checked(parse: Callable[[str], object]) -> Callable[[str], str]:
+    """Keep the text (readable in the generated reference) but refuse a value that does not parse."""
+    def cast(raw: str) -> str:
+        parse(raw)
+        return raw.strip()
+    return cast
+
 
 SETTINGS = (
     Setting("INTAKE_AGENCY_PREFIX", "H52",
             "Leading part of the agency electronic identifier in dossier codes ({prefix}.{unit}-{yymmdd}-{nnnn}). "
             "H52 for Sơn La is inferred, not confirmed (domain.md §3.3): set the province's real one."),
+    Setting("INTAKE_ID_HASH_KEY", "dev-identity-key-change-me-0123456789",
+            "Key of the HMAC-SHA256 under which citizens' identity numbers are compared (public lookup, a "
+            "citizen's own dossiers). After changing it run `python -m motcua_intake rehash`.", secret=True),
+    Setting("INTAKE_OFFICE_HOURS", "07:00-11:30,13:30-17:00",
+            "Office periods of a working day (HH:MM-HH:MM, comma-separated); one working day is their sum.",
+            _checked(OfficeHours.parse)),
+    Setting("INTAKE_RECEPTION_CUTOFF", "15:00",
+            "A dossier received at or after this time (HH:MM) counts from the next working day; `off` disables it.",
+            _checked(parse_cutoff)),
+    Setting("INTAKE_CALENDAR_CACHE_SECONDS", 30.0,
+            "How long a process keeps the day-off overrides it read before reading them again; a change made "
+            "through the same process is seen at once.", float),
 )

@@ -1,6 +1,7 @@
-"""Intake's own database: dossiers as received at the desk, the daily code sequences, and the
-messaging tables (outbox, inbox)."""
-from sqlalchemy import JSON, Column, Date, DateTime, Integer, String, Table, Text, UniqueConstraint
+"""Intake's own database: dossiers as the desk knows them, their history (the source of the control log,
+Mẫu 05, and of the public lookup), the code and logbook counters, the day-off overrides of the working
+calendar, and the messaging tables (outbox, inbox)."""
+from sqlalchemy import JSON, Column, Date, DateTime, Index, Integer, String, Table, Text, UniqueConstraint
 
 from motcua_shared.db import new_metadata
 from motcua_shared.messaging import inbox_table, outbox_table
@@ -16,26 +17,52 @@ dossiers = Table(
     Column("code", String(60), nullable=False, unique=True),
     Column("procedure_code", String(40), nullable=False),
     Column("channel", String(10), nullable=False),
-    Column("status", String(30), nullable=False),
+    Column("status", String(30), nullable=False, index=True),
     Column("receiving_unit", String(5), nullable=False),
+    # The unit's path on the day the dossier came in: scope checks match the officer's unit against
+    # its segments, so a 2019 dossier stays where the three-level hierarchy put it.
     Column("receiving_unit_path", String(20), nullable=False, index=True),
     Column("competent_unit", String(5), nullable=False),
+    Column("competent_unit_path", String(20)),
     Column("applicant_name", String(200), nullable=False),
     Column("applicant_name_folded", String(200), nullable=False, index=True),  # accent-insensitive search
+    # Kept for the printed forms; compared only through its keyed hash (see identity.py).
     Column("applicant_id_number", String(12), nullable=False),
+    Column("applicant_id_hash", String(64), nullable=False, index=True),
     Column("applicant_phone", String(20)),
     Column("applicant_email", String(254)),
     Column("applicant_address", String(500)),
     Column("return_method", String(10), nullable=False),
     Column("delivery_address", String(500)),
     Column("documents", JSON, nullable=False),
-    Column("received_at", DateTime(timezone=True), nullable=False, index=True),
-    Column("due_at", DateTime(timezone=True), nullable=False),
+    Column("fee_vnd", Integer, nullable=False),
+    Column("submitted_at", DateTime(timezone=True), nullable=False),
+    Column("received_at", DateTime(timezone=True), index=True),  # None while only submitted
+    # The appointment (ngày hẹn trả): a legal promise, moved only by supplement pauses.
+    Column("due_at", DateTime(timezone=True)),
+    # The new date of an apology (Mẫu 04), shown to the citizen; reports keep `due_at`.
+    Column("rescheduled_due_at", DateTime(timezone=True)),
+    Column("paused_from", DateTime(timezone=True)),  # the clock stopped for a supplement since then
+    Column("supplement_stage", String(12)),  # reception | processing, while supplement_required
+    Column("redirected_to", String(5)),  # not this desk's competence: where the citizen was sent
+    Column("result", String(10)),  # approved | rejected, once processed
+    Column("processed_at", DateTime(timezone=True)),
+    Column("returned_at", DateTime(timezone=True)),
+    Column("returned_by", String(10)),  # counter | online | postal
+    # A postal hand-over that went wrong (failed, returned): the desk must act.
+    Column("postal_issue", String(12)),
+    Column("postal_issue_at", DateTime(timezone=True)),
+    Column("logbook_number", Integer),  # Sổ theo dõi hồ sơ (Mẫu 06): number in the unit's book of the year
+    Column("last_event_at", DateTime(timezone=True), nullable=False),  # later changes may not predate it
+    Column("received_by", String(120)),
+    Column("received_by_name", String(200)),
     Column("created_by", String(120), nullable=False),
     Column("idempotency_key", String(100)),
+    Column("request_hash", String(64)),
     Column("created_at", DateTime(timezone=True), nullable=False),
     # A retried submission by the same caller answers with the same dossier.
     UniqueConstraint("created_by", "idempotency_key"),
+    Index("ix_dossiers_receiving_unit_received_at", "receiving_unit", "received_at"),
 )
 
 # The 4-digit daily sequence of dossier codes, one counter per agency and day.
@@ -46,12 +73,38 @@ daily_sequences = Table(
     Column("last_value", Integer, nullable=False),
 )
 
+# The number of a dossier in its unit's logbook (Sổ theo dõi hồ sơ, one book a year).
+logbook_sequences = Table(
+    "logbook_sequences", metadata,
+    Column("unit", String(5), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("last_value", Integer, nullable=False),
+)
+
+# One row per thing that happened to a dossier: every change of status, and the hand-overs and notices
+# that change none (handed to the post, apology, failed delivery).
 history = Table(
     "dossier_history", metadata,
     Column("id", ID, primary_key=True, autoincrement=True),
     Column("dossier_code", String(60), nullable=False, index=True),
-    Column("status", String(30), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("status", String(30), nullable=False),  # the dossier's status after it
     Column("occurred_at", DateTime(timezone=True), nullable=False),
     Column("actor", String(120), nullable=False),
+    Column("actor_name", String(200)),
+    Column("unit", String(5)),  # where it happened, when not the receiving desk
+    Column("ref", String(64)),  # the shipment or step it concerns
     Column("note", Text),
+    Column("details", JSON),
+)
+
+# Admin-edited days off and working days (lịch nghỉ), seeded from the `holidays` package.
+calendar_overrides = Table(
+    "calendar_overrides", metadata,
+    Column("day", Date, primary_key=True),
+    Column("kind", String(12), nullable=False),  # day_off | working_day
+    Column("note", String(300), nullable=False),
+    Column("source", String(10), nullable=False),  # package | admin
+    Column("updated_by", String(120), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
 )

@@ -1,112 +1,208 @@
-"""Receiving a valid dossier at a desk: the code, the appointment, the record and its event.
+"""A dossier entering the system: received at a desk, or submitted (online, by post) to await the desk.
 
-Everything happens in the caller's transaction, so the dossier, its history row, its sequence
-number and its `dossier.received` event are committed together or not at all.
+Everything happens in the caller's transaction, so the dossier, its history row, its code and logbook
+numbers and its one event (`dossier.received` or `dossier.submitted`) are committed together or not at
+all. Accepting a submitted dossier later (reception.py) completes it with the same `stamp_received`.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+import hashlib
+import json
+from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from motcua_shared.events import isoformat, new_event
-from motcua_shared.events.catalogue.dossier import DOSSIER_RECEIVED
-from motcua_shared.reference import UnknownProcedure, UnknownUnit, fold
+from motcua_shared.events import isoformat
+from motcua_shared.reference import OnlineLevel, Procedure, UnknownProcedure, UnknownUnit, fold
 from motcua_shared.statuses import DVCQG_CODE
 from motcua_shared.web.auth import Principal
-from motcua_shared.web.errors import Forbidden, Invalid
+from motcua_shared.web.errors import ApiError, Conflict, Forbidden, Invalid
 
-from . import reference, sequences
-from .models import dossiers, history
+from . import lifecycle, sequences
+from .desk import Desk
+from .lifecycle import TRANSITIONS, aware
+from .models import dossiers
+from .scope import actor_of, is_officer, province_wide
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
-def find_by_idempotency_key(session: Session, principal: Principal, key: str):
-    return session.execute(select(dossiers).where(dossiers.c.created_by == principal.sub,
-                                                  dossiers.c.idempotency_key == key)).mappings().first()
+class SequenceExhausted(ApiError):
+    status, code, title = 503, "daily_sequence_exhausted", "Hết số thứ tự hồ sơ trong ngày"
 
 
-def _in_scope(principal: Principal, unit: str, on) -> bool:
-    if principal.has("admin") and principal.unit is None:
-        return True  # a province-wide administrator
-    return principal.unit is not None and reference.units().is_within(principal.unit, unit, on)
-
-
-def receive(session: Session, runtime, *, body: dict, principal: Principal, idempotency_key: str | None) -> dict:
-    now = datetime.now(timezone.utc)
-    received_at = body.get("received_at")
-    if received_at is not None and not principal.has("admin"):
-        raise Forbidden("Chỉ quản trị viên được nhập thời điểm tiếp nhận (nhập hồ sơ lịch sử).", code="import_requires_admin")
-    received_at = (received_at or now).astimezone(timezone.utc)
-    local_day = received_at.astimezone(LOCAL_TZ).date()
-
+def request_fingerprint(raw_body: bytes) -> str:
+    """Of the JSON as sent (key order aside): a reused Idempotency-Key with another body is a client bug."""
     try:
-        procedure = reference.catalogue().get(body["procedure_code"])
+        canonical = json.dumps(json.loads(raw_body), sort_keys=True, ensure_ascii=False).encode("utf-8")
+    except ValueError:
+        canonical = raw_body
+    return hashlib.sha256(canonical).hexdigest()
+
+
+def find_by_idempotency_key(session: Session, principal: Principal, key: str) -> dict | None:
+    row = session.execute(select(dossiers).where(dossiers.c.created_by == principal.sub,
+                                                 dossiers.c.idempotency_key == key)).mappings().first()
+    return lifecycle.as_dict(row) if row else None
+
+
+def replay(existing: dict, fingerprint: str) -> dict:
+    if existing["request_hash"] not in (None, fingerprint):
+        raise Conflict("Idempotency-Key này đã được dùng cho một hồ sơ khác.", code="idempotency_key_reused")
+    return existing
+
+
+def _procedure(desk: Desk, code: str) -> Procedure:
+    try:
+        return desk.catalogue.get(code)
     except UnknownProcedure:
         raise Invalid("Thủ tục hành chính không có trong danh mục.", code="unknown_procedure",
                       invalid_params=[{"name": "procedure_code", "code": "unknown_procedure",
                                        "reason": "Không có trong danh mục thủ tục."}]) from None
-    units = reference.units()
+
+
+def _unit(desk: Desk, field: str, code: str, on: date):
     try:
-        receiving = units.get(body["receiving_unit"], local_day)
-        competent_code = body.get("competent_unit") or body["receiving_unit"]
-        units.get(competent_code, local_day)
+        return desk.units.get(code, on)
     except UnknownUnit as exc:
         raise Invalid("Đơn vị hành chính không tồn tại vào ngày tiếp nhận.", code="unknown_unit",
-                      invalid_params=[{"name": "receiving_unit", "code": "unknown_unit", "reason": str(exc)}]) from None
-    if principal.has("receptionist", "admin") and not _in_scope(principal, receiving.code, local_day):
-        raise Forbidden("Đơn vị tiếp nhận nằm ngoài phạm vi của cán bộ.", code="unit_out_of_scope")
-    if not principal.has("receptionist", "admin"):  # a citizen submits online only
-        if body["channel"] != "online" or procedure.online == "none":
-            raise Forbidden("Công dân chỉ nộp trực tuyến các thủ tục có dịch vụ công trực tuyến.",
-                            code="online_not_available")
-    if body["return_method"] == "postal" and not procedure.postal_allowed:
-        raise Invalid("Thủ tục này không trả kết quả qua bưu chính.", code="postal_not_allowed",
-                      invalid_params=[{"name": "return_method", "code": "postal_not_allowed",
-                                       "reason": "Thủ tục không hỗ trợ bưu chính."}])
+                      invalid_params=[{"name": field, "code": "unknown_unit", "reason": str(exc)}]) from None
 
-    due_at = reference.calendar().add(received_at.astimezone(LOCAL_TZ), procedure.processing_time.value,
-                                      procedure.processing_time.unit).astimezone(timezone.utc)
-    agency_id = f"{runtime.settings.intake_agency_prefix}.{receiving.code}"
-    code = sequences.dossier_code(agency_id, local_day, sequences.next_number(session, agency_id, local_day))
+
+def _initial_status(body: dict, principal: Principal) -> str:
+    wanted = body.get("status")
+    if body.get("received_at") is not None:
+        if not principal.has("admin"):
+            raise Forbidden("Chỉ quản trị viên được nhập thời điểm tiếp nhận (nhập hồ sơ lịch sử).",
+                            code="import_requires_admin")
+        if wanted == "submitted":
+            raise Invalid("Hồ sơ nhập lại phải là hồ sơ đã tiếp nhận.", code="import_must_be_received",
+                          invalid_params=[{"name": "status", "code": "import_must_be_received",
+                                           "reason": "Nhập hồ sơ lịch sử chỉ với trạng thái received."}])
+    if not is_officer(principal):
+        if wanted == "received":
+            raise Forbidden("Chỉ cán bộ một cửa được tiếp nhận hồ sơ.", code="acceptance_requires_officer")
+        return "submitted"
+    return wanted or "received"
+
+
+def _check_channel(body: dict, principal: Principal, procedure: Procedure) -> None:
+    if not is_officer(principal):
+        if body["channel"] == "counter":
+            raise Forbidden("Công dân nộp trực tuyến hoặc qua bưu chính; hồ sơ tại quầy do cán bộ nhập.",
+                            code="counter_requires_officer")
+        if body["channel"] == "online" and procedure.online is OnlineLevel.NONE:
+            raise Forbidden("Thủ tục này chưa cung cấp dịch vụ công trực tuyến.", code="online_not_available")
+        if body["channel"] == "postal" and not body["applicant"].get("address"):
+            raise Invalid("Cần địa chỉ để bưu chính đến nhận hồ sơ.", code="validation_failed",
+                          invalid_params=[{"name": "applicant.address", "code": "required",
+                                           "reason": "Địa chỉ nhận hồ sơ qua bưu chính."}])
+    postal_channel = body["channel"] == "postal" or body["return_method"] == "postal"
+    if postal_channel and not procedure.postal_allowed:
+        name = "channel" if body["channel"] == "postal" else "return_method"
+        raise Invalid("Thủ tục này không thực hiện qua dịch vụ bưu chính công ích.", code="postal_not_allowed",
+                      invalid_params=[{"name": name, "code": "postal_not_allowed",
+                                       "reason": "Thủ tục không hỗ trợ bưu chính."}])
+    if body["return_method"] == "online" and procedure.online is OnlineLevel.NONE:
+        raise Invalid("Thủ tục này không trả kết quả trực tuyến.", code="online_return_not_available",
+                      invalid_params=[{"name": "return_method", "code": "online_return_not_available",
+                                       "reason": "Thủ tục không trả kết quả điện tử."}])
+
+
+def _moment(body: dict, now: datetime) -> datetime:
+    received_at = body.get("received_at")
+    if received_at is None:
+        return now
+    received_at = received_at.astimezone(timezone.utc)
+    if received_at > now:
+        raise Invalid("Thời điểm tiếp nhận không được ở tương lai.", code="received_at_in_future",
+                      invalid_params=[{"name": "received_at", "code": "received_at_in_future",
+                                       "reason": "Sau thời điểm hiện tại."}])
+    return received_at
+
+
+def submit(session: Session, desk: Desk, *, body: dict, principal: Principal, idempotency_key: str | None,
+           fingerprint: str) -> dict:
+    """Create the dossier: received at once by a desk officer, or submitted to await the desk."""
+    now = datetime.now(timezone.utc)
+    status = _initial_status(body, principal)
+    moment = _moment(body, now)
+    day = moment.astimezone(LOCAL_TZ).date()
+    procedure = _procedure(desk, body["procedure_code"])
+    receiving = _unit(desk, "receiving_unit", body["receiving_unit"], day)
+    competent = _unit(desk, "competent_unit", body.get("competent_unit") or receiving.code, day)
+    if is_officer(principal) and not (province_wide(principal) or (
+            principal.unit is not None and desk.units.is_within(principal.unit, receiving.code, day))):
+        raise Forbidden("Đơn vị tiếp nhận nằm ngoài phạm vi của cán bộ.", code="unit_out_of_scope")
+    _check_channel(body, principal, procedure)
+
+    agency_id = desk.agency_id(receiving.code)
+    try:
+        code = sequences.dossier_code(agency_id, day, sequences.next_number(session, agency_id, day))
+    except OverflowError:
+        raise SequenceExhausted("Bộ phận đã dùng hết 9999 số hồ sơ của ngày.") from None
     applicant = body["applicant"]
-    status = "received"
     record = {
         "code": code, "procedure_code": procedure.code, "channel": body["channel"], "status": status,
-        "receiving_unit": receiving.code, "receiving_unit_path": units.path(receiving.code, local_day),
-        "competent_unit": competent_code, "applicant_name": applicant["full_name"],
-        "applicant_name_folded": fold(applicant["full_name"]), "applicant_id_number": applicant["id_number"],
+        "receiving_unit": receiving.code, "receiving_unit_path": desk.units.path(receiving.code, day),
+        "competent_unit": competent.code, "competent_unit_path": desk.units.path(competent.code, day),
+        "applicant_name": applicant["full_name"], "applicant_name_folded": fold(applicant["full_name"]),
+        "applicant_id_number": applicant["id_number"],
+        "applicant_id_hash": desk.identities.digest(applicant["id_number"]),
         "applicant_phone": applicant.get("phone"), "applicant_email": applicant.get("email"),
         "applicant_address": applicant.get("address"), "return_method": body["return_method"],
         "delivery_address": body.get("delivery_address"), "documents": body.get("documents") or [],
-        "received_at": received_at, "due_at": due_at, "created_by": principal.sub,
-        "idempotency_key": idempotency_key, "created_at": now,
+        "fee_vnd": procedure.fee_vnd, "submitted_at": moment, "received_at": None, "due_at": None,
+        "last_event_at": moment, "created_by": principal.sub, "idempotency_key": idempotency_key,
+        "request_hash": fingerprint, "created_at": now,
     }
+    actor, actor_name = actor_of(principal)
+    transition = TRANSITIONS["receive" if status == "received" else "submit"]
+    if status == "received":
+        record.update(stamp_received(session, desk, record, at=moment, actor=actor, actor_name=actor_name))
     session.execute(insert(dossiers).values(**record))
-    session.execute(insert(history).values(dossier_code=code, status=status, occurred_at=received_at,
-                                           actor=principal.sub, note=None))
-    runtime.outbox.add(session, new_event(DOSSIER_RECEIVED, source="/motcua/intake", subject=code, data={
-        "code": code, "procedure_code": procedure.code, "procedure_level": str(procedure.level_on(local_day)),
-        "sector": procedure.sector, "inter_agency": procedure.inter_agency, "channel": body["channel"],
-        "receiving_unit": receiving.code, "receiving_unit_path": record["receiving_unit_path"],
-        "competent_unit": competent_code, "competent_unit_path": units.path(competent_code, local_day),
-        "received_at": isoformat(received_at), "due_at": isoformat(due_at), "return_method": body["return_method"],
-        "applicant": {"full_name": applicant["full_name"], "phone": applicant.get("phone"),
-                      "email": applicant.get("email"), "address": applicant.get("address")},
-        "delivery_address": body.get("delivery_address"), "fee_vnd": procedure.fee_vnd,
-    }))
+    lifecycle.write_history(session, record, transition.name, moment, actor=actor, actor_name=actor_name,
+                            details={"due_at": isoformat(record["due_at"])} if status == "received" else None)
+    data = facts(desk, record) | ({"received_at": isoformat(moment), "due_at": isoformat(record["due_at"])}
+                                  if status == "received" else {"submitted_at": isoformat(moment)})
+    lifecycle.publish(session, desk.outbox, transition.event_type, code, data)
     return record
 
 
-def representation(record, base_url: str) -> dict:
-    return {"code": record["code"], "status": record["status"], "dvcqg_status": DVCQG_CODE[record["status"]],
-            "received_at": _aware(record["received_at"]), "due_at": _aware(record["due_at"]),
-            "receipt_url": f"{base_url.rstrip('/')}/api/v1/dossiers/{record['code']}/receipt"}
+def stamp_received(session: Session, desk: Desk, dossier: dict, *, at: datetime, actor: str,
+                   actor_name: str | None) -> dict:
+    """The columns a dossier gains when a desk accepts it: the appointment and the logbook entry."""
+    procedure = desk.catalogue.get(dossier["procedure_code"])
+    calendar = desk.calendars.calendar(session)
+    local = at.astimezone(LOCAL_TZ)
+    due_at = calendar.add(local, procedure.processing_time.value, procedure.processing_time.unit)
+    return {"received_at": at, "due_at": due_at.astimezone(timezone.utc), "received_by": actor,
+            "received_by_name": actor_name,
+            "logbook_number": sequences.next_logbook_number(session, dossier["receiving_unit"], local.year)}
 
 
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive UTC datetimes; PostgreSQL aware ones.
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+def facts(desk: Desk, dossier: dict) -> dict:
+    """The DossierFacts part of dossier.submitted / dossier.received: what downstream services need once."""
+    day = (dossier["received_at"] or dossier["submitted_at"]).astimezone(LOCAL_TZ).date()
+    procedure = desk.catalogue.get(dossier["procedure_code"])
+    return {
+        "code": dossier["code"], "procedure_code": procedure.code,
+        "procedure_level": str(procedure.level_on(day)), "sector": procedure.sector,
+        "inter_agency": procedure.inter_agency, "channel": dossier["channel"],
+        "receiving_unit": dossier["receiving_unit"], "receiving_unit_path": dossier["receiving_unit_path"],
+        "competent_unit": dossier["competent_unit"], "competent_unit_path": dossier["competent_unit_path"],
+        "return_method": dossier["return_method"],
+        "applicant": {"full_name": dossier["applicant_name"], "phone": dossier["applicant_phone"],
+                      "email": dossier["applicant_email"], "address": dossier["applicant_address"]},
+        "delivery_address": dossier["delivery_address"], "fee_vnd": dossier["fee_vnd"],
+    }
+
+
+def representation(record: dict, base_url: str) -> dict:
+    return {"code": record["code"], "status": record["status"],
+            "dvcqg_status": DVCQG_CODE[record["status"]],
+            "submitted_at": aware(record["submitted_at"]), "received_at": aware(record["received_at"]),
+            "due_at": aware(record["due_at"]),
+            "receipt_url": f"{base_url}/api/v1/dossiers/{record['code']}/receipt"}

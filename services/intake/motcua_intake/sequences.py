@@ -1,26 +1,35 @@
-"""Dossier codes: {agency id}-{yymmdd}-{4-digit daily sequence} (domain.md §3.3).
+"""Dossier codes, {agency id}-{yymmdd}-{4-digit daily sequence} (domain.md §3.3), and logbook numbers.
 
-The sequence is one row per agency and day, incremented with an upsert inside the dossier's own
-transaction: concurrent receptions serialise on that row, so numbers are distinct and consecutive,
-and a rolled-back reception gives its number back.
+Each counter is one row (per agency and day; per unit and year for the logbook), incremented with an
+upsert inside the dossier's own transaction: concurrent receptions serialise on that row, so numbers
+are distinct and consecutive, and a rolled-back reception gives its number back.
 """
 from datetime import date
 
-from sqlalchemy import literal_column
+from sqlalchemy import Table, literal_column
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from .models import daily_sequences
+from .models import daily_sequences, logbook_sequences
+
+
+def _increment(session: Session, table: Table, key: dict) -> int:
+    dialect_insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    stmt = dialect_insert(table).values(**key, last_value=1)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=list(key),
+        set_={"last_value": table.c.last_value + literal_column("1")},
+    ).returning(table.c.last_value)
+    return session.execute(stmt).scalar_one()
 
 
 def next_number(session: Session, agency_id: str, day: date) -> int:
-    dialect_insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    stmt = dialect_insert(daily_sequences).values(agency_id=agency_id, day=day, last_value=1)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["agency_id", "day"],
-        set_={"last_value": daily_sequences.c.last_value + literal_column("1")},
-    ).returning(daily_sequences.c.last_value)
-    return session.execute(stmt).scalar_one()
+    return _increment(session, daily_sequences, {"agency_id": agency_id, "day": day})
+
+
+def next_logbook_number(session: Session, unit: str, year: int) -> int:
+    """The entry number in the unit's Sổ theo dõi hồ sơ of `year` (printed on the receipt, Mẫu 01)."""
+    return _increment(session, logbook_sequences, {"unit": unit, "year": year})
 
 
 def dossier_code(agency_id: str, day: date, number: int) -> str:

@@ -1,9 +1,15 @@
+import logging
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from motcua_shared.service import ServiceSpec
+from motcua_shared.service import Runtime, ServiceSpec
 
 from . import config
 from .models import metadata
+
+log = logging.getLogger("motcua.intake")
+SEEDED_YEARS_AROUND_NOW = 1  # last year, this year and next year
 
 
 def _blueprints():
@@ -12,13 +18,33 @@ def _blueprints():
     return blueprints()
 
 
+def _handlers():
+    from . import handlers
+    from .desk import Desk
+
+    return handlers.build(Desk.from_environment())
+
+
+def _seed(runtime: Runtime) -> None:
+    """The day-off override table, from the `holidays` package, for the years around now (idempotent)."""
+    from .calendar_store import seed_years
+
+    year = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).year
+    years = range(year - SEEDED_YEARS_AROUND_NOW, year + SEEDED_YEARS_AROUND_NOW + 1)
+    with runtime.sessions.begin() as session:
+        added = seed_years(session, years)
+    log.info("calendar_seeded", extra={"years": [years.start, years.stop - 1], "rows_added": added})
+
+
 SPEC = ServiceSpec(
     name="intake",
     title="motcua — Tiếp nhận hồ sơ (intake)",
     description="Bộ phận tiếp nhận và trả kết quả: tiếp nhận hồ sơ tại quầy, trực tuyến, qua bưu chính; mã hồ sơ, "
-                "giấy tiếp nhận và hẹn trả kết quả.",
+                "giấy tiếp nhận và hẹn trả kết quả; bổ sung, từ chối, rút hồ sơ, trả kết quả; tra cứu công khai.",
     metadata=metadata,
     migrations=Path(__file__).parent / "migrations",
     blueprints=_blueprints,
+    handlers=_handlers,
+    seed=_seed,
     settings=config.SETTINGS,
 )

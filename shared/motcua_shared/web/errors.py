@@ -103,7 +103,8 @@ def field_code(message: str) -> str:
     for prefix, code in _FIELD_CODES:
         if message.startswith(prefix):
             return code
-    return message.split(":", 1)[0] if message.startswith("code=") else "invalid"
+    # A validator may name its own code: "code=unknown_procedure: Không có trong danh mục."
+    return message.split(":", 1)[0].removeprefix("code=") if message.startswith("code=") else "invalid"
 
 
 def flatten(messages: Any, prefix: str = "") -> Iterable[dict[str, str]]:

@@ -2,6 +2,10 @@
 
 
 def blueprints() -> list:
+    from .calendar import blp as calendar
     from .dossiers import blp as dossiers
+    from .forms import blp as forms
+    from .procedures import blp as procedures
+    from .public import blp as public
 
-    return [dossiers]
+    return [dossiers, forms, procedures, public, calendar]

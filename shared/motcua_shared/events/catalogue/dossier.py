@@ -13,6 +13,7 @@ DOSSIER_SUBMITTED = "vn.motcua.dossier.submitted"
 DOSSIER_RECEIVED = "vn.motcua.dossier.received"
 DOSSIER_REFUSED = "vn.motcua.dossier.refused"
 DOSSIER_REDIRECTED = "vn.motcua.dossier.redirected"
+DOSSIER_TRANSFERRED = "vn.motcua.dossier.transferred"
 DOSSIER_SUPPLEMENT_REQUESTED = "vn.motcua.dossier.supplement_requested"
 DOSSIER_SUPPLEMENT_RECEIVED = "vn.motcua.dossier.supplement_received"
 DOSSIER_WITHDRAWAL_REQUESTED = "vn.motcua.dossier.withdrawal_requested"
@@ -83,6 +84,14 @@ class DossierRedirected(StatusChange):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
 
 
+class DossierTransferred(StatusChange):
+    """Handed to the agency that processes it (Decree 61 Art. 16): processing has started (DVCQG 4)."""
+
+    unit = fields.String(load_default=None, allow_none=True, validate=UNIT_CODE,
+                         metadata={"description": "The unit of the first processing step."})
+    unit_path = fields.String(load_default=None, allow_none=True, validate=UNIT_PATH)
+
+
 class DossierSupplementRequested(StatusChange):
     stage = fields.String(required=True, validate=validate.OneOf(("reception", "processing")))
     items = fields.List(fields.String(validate=validate.Length(min=1, max=300)), load_default=list)
@@ -132,6 +141,8 @@ for _type, _schema, _summary, _example in (
      {**_CHANGE, "reason": "Hồ sơ không thuộc trường hợp được giải quyết."}),
     (DOSSIER_REDIRECTED, DossierRedirected, "Not this desk's competence; the citizen was directed elsewhere.",
      {**_CHANGE, "competent_unit": "126", "reason": "Thuộc thẩm quyền UBND huyện."}),
+    (DOSSIER_TRANSFERRED, DossierTransferred, "Handed to the processing agency; processing has started (DVCQG 4).",
+     {**_CHANGE, "actor": "routing", "unit": "04222", "unit_path": "14.126.04222"}),
     (DOSSIER_SUPPLEMENT_REQUESTED, DossierSupplementRequested,
      "Incomplete: a supplement is requested (Mẫu 02); the deadline clock is paused.",
      {**_CHANGE, "stage": "processing", "items": ["Bản sao Giấy khai sinh"], "note": "Thiếu bản sao Giấy khai sinh."}),

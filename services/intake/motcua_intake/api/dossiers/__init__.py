@@ -1,6 +1,23 @@
-from flask_smorest import Blueprint
+from ..blueprint import Blueprint
 
 blp = Blueprint("dossiers", __name__, url_prefix="/api/v1/dossiers",
-                description="Hồ sơ: tiếp nhận tại bộ phận một cửa, trực tuyến hoặc qua bưu chính.")
+                description="Hồ sơ: tiếp nhận tại bộ phận một cửa, trực tuyến hoặc qua bưu chính; quyết định khi tiếp "
+                            "nhận; bổ sung; rút hồ sơ; trả kết quả; tra cứu của cán bộ và của công dân.")
 
-from . import post_dossier  # noqa: E402,F401  (registers the routes on blp)
+OFFICERS_AND_CITIZENS = ("receptionist", "specialist", "leader", "admin", "auditor", "citizen")
+DESK = ("receptionist", "admin")
+CODE_PATH = "/<string:code>"
+
+from . import (  # noqa: E402,F401  (each module registers its routes on blp)
+    get_dossier,
+    get_dossiers,
+    post_acceptance,
+    post_dossier,
+    post_redirection,
+    post_refusal,
+    post_return,
+    post_supplement,
+    post_supplement_request,
+    post_withdrawal,
+    post_withdrawal_request,
+)

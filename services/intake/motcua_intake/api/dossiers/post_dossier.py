@@ -1,4 +1,4 @@
-"""POST /api/v1/dossiers: receive a dossier at a desk (or submit one online)."""
+"""POST /api/v1/dossiers: receive a dossier at a desk, or submit one online or by post."""
 from flask import request
 from flask.views import MethodView
 from sqlalchemy.exc import IntegrityError
@@ -8,6 +8,7 @@ from motcua_shared.web.auth import current_principal, require
 from motcua_shared.web.errors import Invalid
 
 from ... import receiving
+from ...app import desk
 from . import blp
 from .schemas import DossierCreate, DossierCreated
 
@@ -21,28 +22,33 @@ class Dossiers(MethodView):
     def post(self, body):
         """Tiếp nhận hồ sơ
 
-        A receptionist receives at a desk of their unit (or a unit below it); a citizen submits an
-        online procedure. `Idempotency-Key` makes a retried submission answer with the same dossier.
+        A receptionist receives at a desk of their unit (or a unit below it): the dossier is received at
+        once with its code and appointment, or with `status: submitted` recorded for a decision at
+        reception. A citizen submits online (procedures with an online service) or asks the post to collect
+        the papers (`channel: postal`); either waits for the desk (status submitted). An administrator may
+        import a historical dossier with `received_at`. `Idempotency-Key` makes a retried submission
+        answer with the same dossier; the same key with another body answers 409.
         """
-        rt = runtime()
         principal = current_principal()
         key = request.headers.get("Idempotency-Key")
         if key is not None and not (1 <= len(key) <= 100):
             raise Invalid("Idempotency-Key phải dài từ 1 đến 100 ký tự.", code="invalid_idempotency_key")
-        base_url = rt.settings.motcua_public_base_url
+        fingerprint = receiving.request_fingerprint(request.get_data())
+        sessions = runtime().sessions
         if key:
-            with rt.sessions() as session:
+            with sessions() as session:
                 existing = receiving.find_by_idempotency_key(session, principal, key)
             if existing:
-                return receiving.representation(existing, base_url)
+                return receiving.representation(receiving.replay(existing, fingerprint), desk().base_url)
         try:
-            with rt.sessions.begin() as session:
-                record = receiving.receive(session, rt, body=body, principal=principal, idempotency_key=key)
+            with sessions.begin() as session:
+                record = receiving.submit(session, desk(), body=body, principal=principal, idempotency_key=key,
+                                          fingerprint=fingerprint)
         except IntegrityError:
             # Two retries with one key raced: the first one won; answer with its dossier.
-            with rt.sessions() as session:
+            with sessions() as session:
                 existing = receiving.find_by_idempotency_key(session, principal, key) if key else None
             if not existing:
                 raise
-            record = existing
-        return receiving.representation(record, base_url)
+            record = receiving.replay(existing, fingerprint)
+        return receiving.representation(record, desk().base_url)

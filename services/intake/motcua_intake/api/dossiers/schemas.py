@@ -1,21 +1,29 @@
 """Request and response bodies of /api/v1/dossiers (contracts.md §5)."""
 from marshmallow import ValidationError, fields, validate, validates_schema
 
+from motcua_shared.statuses import STATUSES
 from motcua_shared.web.fields import StrictSchema, Text
 
 CHANNELS = ("counter", "online", "postal")
 RETURN_METHODS = ("counter", "postal", "online")
 COPY_TYPES = ("original", "copy", "electronic")
-UNIT_CODE = validate.Regexp(r"^(\d{2}|\d{3}|\d{5})$", error="Mã đơn vị hành chính không đúng định dạng.")
+# marshmallow's own messages are kept: the shared error mapping turns them into stable machine codes
+# (invalid_format here); the field descriptions in the OpenAPI document say the rule in words.
+UNIT_CODE = validate.Regexp(r"^(\d{2}|\d{3}|\d{5})$")
 # CCCD has 12 digits; the older CMND 9, still found in imported historical dossiers.
-ID_NUMBER = validate.Regexp(r"^(\d{12}|\d{9})$", error="Số định danh cá nhân phải có 12 chữ số (hoặc CMND 9 số).")
-PHONE = validate.Regexp(r"^(0|\+84)(3|5|7|8|9)\d{8}$", error="Số điện thoại di động không đúng định dạng.")
+ID_NUMBER = validate.Regexp(r"^(\d{12}|\d{9})$")
+PHONE = validate.Regexp(r"^(0|\+84)(3|5|7|8|9)\d{8}$")
+REASON = validate.Length(min=1, max=2000)
+OCCURRED_AT = {"description": "Chỉ quản trị viên (admin), khi nhập hồ sơ lịch sử: thời điểm của việc này. "
+                              "Không được ở tương lai, không trước sự kiện đã ghi nhận gần nhất."}
 
 
 class Applicant(StrictSchema):
     full_name = Text(required=True, validate=validate.Length(min=1, max=200))
-    id_number = fields.String(required=True, validate=ID_NUMBER)
-    phone = fields.String(load_default=None, allow_none=True, validate=PHONE)
+    id_number = fields.String(required=True, validate=ID_NUMBER,
+                              metadata={"description": "Số định danh cá nhân: 12 chữ số (CMND cũ: 9)."})
+    phone = fields.String(load_default=None, allow_none=True, validate=PHONE,
+                          metadata={"description": "Số di động: 0 hoặc +84, rồi 9 chữ số bắt đầu bằng 3, 5, 7, 8, 9."})
     email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=254))
     address = Text(load_default=None, allow_none=True, validate=validate.Length(max=500))
 
@@ -35,6 +43,9 @@ class DossierCreate(StrictSchema):
     return_method = fields.String(required=True, validate=validate.OneOf(RETURN_METHODS))
     delivery_address = Text(load_default=None, allow_none=True, validate=validate.Length(min=5, max=500))
     documents = fields.List(fields.Nested(Document), load_default=list, validate=validate.Length(max=50))
+    status = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(("received", "submitted")),
+                           metadata={"description": "Cán bộ: received (mặc định, tiếp nhận ngay) hoặc submitted "
+                                                    "(ghi nhận để kiểm tra rồi quyết định). Công dân: luôn submitted."})
     received_at = fields.AwareDateTime(load_default=None, allow_none=True, metadata={
         "description": "Chỉ quản trị viên (admin): thời điểm tiếp nhận của hồ sơ lịch sử được nhập lại."})
 
@@ -48,6 +59,139 @@ class DossierCreated(StrictSchema):
     code = fields.String(required=True)
     status = fields.String(required=True)
     dvcqg_status = fields.Integer(required=True)
-    received_at = fields.AwareDateTime(required=True)
-    due_at = fields.AwareDateTime(required=True)
+    submitted_at = fields.AwareDateTime(required=True)
+    received_at = fields.AwareDateTime(required=True, allow_none=True,
+                                       metadata={"description": "None while the dossier awaits the desk (submitted)."})
+    due_at = fields.AwareDateTime(required=True, allow_none=True,
+                                  metadata={"description": "The appointment (ngày hẹn trả kết quả)."})
+    receipt_url = fields.String(required=True, metadata={
+        "description": "The receipt (Mẫu 01), printable once the dossier is received."})
+
+
+# -- desk actions ----------------------------------------------------------------------------------
+class Moment(StrictSchema):
+    occurred_at = fields.AwareDateTime(load_default=None, allow_none=True, metadata=OCCURRED_AT)
+
+
+class SupplementRequest(Moment):
+    note = Text(required=True, validate=REASON, metadata={"description": "What is missing and why (Mẫu 02)."})
+    items = fields.List(Text(validate=validate.Length(min=1, max=300)), load_default=list,
+                        validate=validate.Length(max=30))
+
+
+class Refusal(Moment):
+    reason = Text(required=True, validate=REASON, metadata={"description": "The reasons, printed on Mẫu 03."})
+
+
+class Redirection(Moment):
+    competent_unit = fields.String(required=True, validate=UNIT_CODE)
+    reason = Text(required=True, validate=REASON)
+
+
+class Note(Moment):
+    note = Text(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+
+
+class WithdrawalRequest(Moment):
+    reason = Text(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+
+
+class ResultReturn(Note):
+    method = fields.String(required=True, validate=validate.OneOf(("counter", "online")), metadata={
+        "description": "counter or online; a result sent by post is returned when the post delivers it."})
+
+
+# -- reading ---------------------------------------------------------------------------------------
+class DossierQuery(StrictSchema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    procedure = fields.String(validate=validate.Length(min=1, max=40))
+    channel = fields.String(validate=validate.OneOf(CHANNELS))
+    unit = fields.String(validate=UNIT_CODE, metadata={"description": "Received at this unit or below it."})
+    received_from = fields.Date(metadata={"description": "First day (local time), inclusive."})
+    received_to = fields.Date(metadata={"description": "Last day (local time), inclusive."})
+    q = Text(validate=validate.Length(min=1, max=100),
+             metadata={"description": "Part of the applicant's name or of the code; accents and case ignored."})
+    postal_issue = fields.Boolean(metadata={"description": "Only dossiers whose postal delivery failed (true)."})
+
+    @validates_schema
+    def _period(self, data, **_kwargs):
+        if data.get("received_from") and data.get("received_to") and data["received_from"] > data["received_to"]:
+            raise ValidationError("Must be on or after received_from.", field_name="received_to")
+
+
+class UnitRef(StrictSchema):
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+
+
+class ProcedureRef(StrictSchema):
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+
+
+class DossierSummary(StrictSchema):
+    code = fields.String(required=True)
+    procedure = fields.Nested(ProcedureRef, required=True)
+    channel = fields.String(required=True)
+    status = fields.String(required=True)
+    status_label = fields.String(required=True)
+    dvcqg_status = fields.Integer(required=True)
+    receiving_unit = fields.Nested(UnitRef, required=True)
+    applicant_name = fields.String(required=True)
+    submitted_at = fields.AwareDateTime(required=True)
+    received_at = fields.AwareDateTime(required=True, allow_none=True)
+    due_at = fields.AwareDateTime(required=True, allow_none=True)
+    rescheduled_due_at = fields.AwareDateTime(required=True, allow_none=True, metadata={
+        "description": "The new date of an apology (Mẫu 04); `due_at` stays the appointment reports judge by."})
+    overdue = fields.Boolean(required=True, metadata={"description": "Still open and past `due_at` (pauses excluded)."})
+    postal_issue = fields.String(required=True, allow_none=True, metadata={
+        "description": "failed or returned: the post could not deliver; the desk must act."})
+
+
+class DossierPage(StrictSchema):
+    items = fields.List(fields.Nested(DossierSummary), required=True)
+    page = fields.Integer(required=True)
+    page_size = fields.Integer(required=True)
+    total = fields.Integer(required=True)
+
+
+class ApplicantView(StrictSchema):
+    full_name = fields.String(required=True)
+    id_number = fields.String(required=True)
+    phone = fields.String(required=True, allow_none=True)
+    email = fields.String(required=True, allow_none=True)
+    address = fields.String(required=True, allow_none=True)
+
+
+class HistoryEntry(StrictSchema):
+    action = fields.String(required=True)
+    status = fields.String(required=True)
+    occurred_at = fields.AwareDateTime(required=True)
+    actor = fields.String(required=True)
+    actor_name = fields.String(required=True, allow_none=True)
+    unit = fields.String(required=True, allow_none=True)
+    ref = fields.String(required=True, allow_none=True)
+    note = fields.String(required=True, allow_none=True)
+    details = fields.Dict(required=True, allow_none=True)
+
+
+class DossierDetail(DossierSummary):
+    competent_unit = fields.Nested(UnitRef, required=True)
+    applicant = fields.Nested(ApplicantView, required=True)
+    return_method = fields.String(required=True)
+    delivery_address = fields.String(required=True, allow_none=True)
+    documents = fields.List(fields.Nested(Document), required=True)
+    fee_vnd = fields.Integer(required=True)
+    paused_from = fields.AwareDateTime(required=True, allow_none=True)
+    supplement_stage = fields.String(required=True, allow_none=True)
+    redirected_to = fields.String(required=True, allow_none=True)
+    result = fields.String(required=True, allow_none=True)
+    processed_at = fields.AwareDateTime(required=True, allow_none=True)
+    returned_at = fields.AwareDateTime(required=True, allow_none=True)
+    returned_by = fields.String(required=True, allow_none=True)
+    postal_issue_at = fields.AwareDateTime(required=True, allow_none=True)
+    logbook_number = fields.Integer(required=True, allow_none=True)
     receipt_url = fields.String(required=True)
+    history = fields.List(fields.Nested(HistoryEntry), required=True)

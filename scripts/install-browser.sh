@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The headless browser the page tests render in (receipt, dashboard): Debian's chromium and
+# chromium-driver, installed with apt-get only when /usr/bin/chromium is missing. Safe to run twice.
+set -euo pipefail
+
+if [ -x /usr/bin/chromium ]; then
+  exit 0
+fi
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "install-browser: apt-get not found; install Chromium so that /usr/bin/chromium exists" >&2
+  exit 1
+fi
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  sudo="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends chromium chromium-driver
+/usr/bin/chromium --version

@@ -1,0 +1,24 @@
+"""The calendar is the province's: only an administrator of the province (or without a unit) changes it."""
+from datetime import date
+
+from motcua_shared.reference import Level
+from motcua_shared.web.auth import current_principal
+from motcua_shared.web.errors import Forbidden, Invalid
+
+from ...app import desk
+
+
+def require_province_admin(day: date) -> str:
+    principal = current_principal()
+    unit = desk().units.find(principal.unit, day) if principal.unit else None
+    if principal.unit is not None and (unit is None or unit.level is not Level.PROVINCE):
+        raise Forbidden("Chỉ quản trị viên cấp tỉnh được sửa lịch làm việc.", code="province_admin_only")
+    return principal.sub
+
+
+def parse_day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise Invalid("Ngày phải có dạng YYYY-MM-DD.", invalid_params=[
+            {"name": "day", "code": "invalid_format", "reason": "Not a valid date (YYYY-MM-DD)."}]) from None

@@ -1,0 +1,45 @@
+"""/tra-cuu: the lookup as a small Vietnamese page for a phone on a slow line (no script, ~3 KB).
+
+The form is sent by POST so the identity number never appears in an address (history, proxies, logs).
+"""
+import re
+
+from flask import render_template, request
+from flask.views import MethodView
+
+from motcua_shared.web.app import runtime
+
+from ... import public_lookup
+from ...app import desk
+from ...forms.render import page
+from . import blp
+
+ID_NUMBER = re.compile(r"\d{12}|\d{9}")
+PAGE = {"200": {"description": "Trang tra cứu (HTML, tiếng Việt).", "content": {"text/html": {}}}}
+
+
+def _render(status: int = 200, **context):
+    response = page(render_template("public/lookup.html", action=request.path, **context))
+    response.status_code = status
+    return response
+
+
+@blp.route("/tra-cuu")
+class LookupPage(MethodView):
+    @blp.doc(responses=PAGE)
+    def get(self):
+        """Trang tra cứu hồ sơ"""
+        return _render(code="")
+
+    @blp.doc(responses=PAGE)
+    def post(self):
+        """Kết quả tra cứu hồ sơ (form: code, id_number)"""
+        code = request.form.get("code", "").strip()[:60]
+        id_number = request.form.get("id_number", "").strip()
+        if not code or not ID_NUMBER.fullmatch(id_number):
+            return _render(422, code=code, invalid="Nhập mã hồ sơ và số định danh cá nhân gồm 12 chữ số.")
+        with runtime().sessions() as session:
+            found = public_lookup.find(session, desk(), code, id_number)
+        if found is None:
+            return _render(404, code=code, not_found=True)
+        return _render(code=code, dossier=public_lookup.as_page(found))

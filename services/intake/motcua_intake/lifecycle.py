@@ -1,0 +1,156 @@
+"""The dossier's status machine: which change may follow which, and how a change is made.
+
+A change of status is always three writes in the caller's transaction: the dossier row, one history row
+and exactly one event in the outbox. The row is locked first (FOR UPDATE on PostgreSQL; SQLite's
+BEGIN IMMEDIATE already serialises writers), so two desks or a desk and a consumer can never both
+move one dossier from the same status.
+
+    none ─┬─ submit ──▶ submitted ─┬─ accept ──────────────▶ received ── transfer ──▶ in_progress
+          │                        ├─ request_supplement ──▶ supplement_required (reception) ─┐
+          │                        ├─ refuse / redirect ───▶ refused                          │
+          └─ receive ─▶ received   └─ (accept / refuse / redirect also from ◀────────────────┘)
+    received, in_progress ── processing_supplement ──▶ supplement_required (processing)
+    supplement_required (processing) ── supplement_received ──▶ in_progress
+    received, in_progress, supplement_required (processing), withdrawal_requested ── process ──▶ processed
+    submitted, received, in_progress, supplement_required ── request_withdrawal ──▶ withdrawal_requested
+    withdrawal_requested ── withdraw ──▶ stopped;   processed ── return_result ──▶ returned
+
+Anything else is refused: 409 `invalid_transition` on the API, "changes nothing" for a consumed event
+(a duplicate, or one that arrives after the dossier moved on).
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from motcua_shared.events import isoformat, new_event
+from motcua_shared.events.catalogue import dossier as catalogue
+
+from .models import dossiers, history
+
+log = logging.getLogger("motcua.intake.lifecycle")
+SOURCE = "/motcua/intake"
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    sources: frozenset[str]  # statuses, or "status:stage" for a supplement at one stage
+    target: str
+    event_type: str
+
+
+def _t(name: str, sources: tuple[str, ...], target: str, event_type: str) -> Transition:
+    return Transition(name, frozenset(sources), target, event_type)
+
+
+RECEPTION_PENDING = ("submitted", "supplement_required:reception")
+TRANSITIONS = {t.name: t for t in (
+    _t("submit", (), "submitted", catalogue.DOSSIER_SUBMITTED),
+    _t("receive", (), "received", catalogue.DOSSIER_RECEIVED),
+    _t("accept", RECEPTION_PENDING, "received", catalogue.DOSSIER_RECEIVED),
+    _t("request_supplement", ("submitted",), "supplement_required", catalogue.DOSSIER_SUPPLEMENT_REQUESTED),
+    _t("refuse", RECEPTION_PENDING, "refused", catalogue.DOSSIER_REFUSED),
+    _t("redirect", RECEPTION_PENDING, "refused", catalogue.DOSSIER_REDIRECTED),
+    _t("transfer", ("received",), "in_progress", catalogue.DOSSIER_TRANSFERRED),
+    _t("processing_supplement", ("received", "in_progress"), "supplement_required",
+       catalogue.DOSSIER_SUPPLEMENT_REQUESTED),
+    _t("supplement_received", ("supplement_required:processing",), "in_progress",
+       catalogue.DOSSIER_SUPPLEMENT_RECEIVED),
+    _t("request_withdrawal", ("submitted", "received", "in_progress", "supplement_required:reception",
+                              "supplement_required:processing"), "withdrawal_requested",
+       catalogue.DOSSIER_WITHDRAWAL_REQUESTED),
+    _t("withdraw", ("withdrawal_requested",), "stopped", catalogue.DOSSIER_WITHDRAWN),
+    _t("process", ("received", "in_progress", "supplement_required:processing", "withdrawal_requested"),
+       "processed", catalogue.DOSSIER_PROCESSED),
+    _t("return_result", ("processed",), "returned", catalogue.DOSSIER_RETURNED),
+)}
+
+
+def state_of(dossier: dict) -> str:
+    if dossier["status"] == "supplement_required":
+        return f"supplement_required:{dossier['supplement_stage']}"
+    return dossier["status"]
+
+
+def allows(transition: Transition, dossier: dict) -> bool:
+    return state_of(dossier) in transition.sources
+
+
+def aware(moment: datetime | None) -> datetime | None:
+    """SQLite hands back naive UTC datetimes, PostgreSQL aware ones."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=timezone.utc)
+
+
+def utc(values: dict[str, Any]) -> dict[str, Any]:
+    """Store every instant in UTC: SQLite keeps no offset, so a local time would read back 7 hours off."""
+    return {key: value.astimezone(timezone.utc) if isinstance(value, datetime) else value
+            for key, value in values.items()}
+
+
+def load(session: Session, code: str, *, for_update: bool = False) -> dict | None:
+    query = select(dossiers).where(dossiers.c.code == code)
+    if for_update:
+        query = query.with_for_update()
+    row = session.execute(query).mappings().first()
+    return None if row is None else as_dict(row)
+
+
+def as_dict(row) -> dict:
+    return {key: aware(value) if isinstance(value, datetime) else value for key, value in row.items()}
+
+
+def set_columns(session: Session, dossier: dict, **values: Any) -> None:
+    """Columns that change with no change of status (an apology's new date, a postal issue)."""
+    stored = utc(values)
+    session.execute(update(dossiers).where(dossiers.c.code == dossier["code"]).values(**stored))
+    dossier.update(stored)
+
+
+def write_history(session: Session, dossier: dict, action: str, at: datetime, **fields: Any) -> None:
+    """One row of the dossier's history, with the status the dossier has after it."""
+    session.execute(insert(history).values(dossier_code=dossier["code"], action=action, status=dossier["status"],
+                                           occurred_at=at.astimezone(timezone.utc), **fields))
+
+
+def record(session: Session, dossier: dict, *, action: str, at: datetime, actor: str, unit: str | None = None,
+           ref: str | None = None, note: str | None = None, details: dict[str, Any] | None = None) -> None:
+    """A history row that changes no status (a hand-over to the post, an apology)."""
+    write_history(session, dossier, action, at, actor=actor, unit=unit, ref=ref, note=note, details=details)
+    if at > dossier["last_event_at"]:
+        set_columns(session, dossier, last_event_at=at)
+
+
+def change(session: Session, outbox, dossier: dict, transition: Transition, *, at: datetime, actor: str,
+           event_data: dict[str, Any], actor_name: str | None = None, changes: dict[str, Any] | None = None,
+           note: str | None = None, details: dict[str, Any] | None = None, unit: str | None = None,
+           ref: str | None = None) -> dict:
+    """Move a locked, existing dossier along `transition`; the caller has checked `allows`."""
+    if not allows(transition, dossier):
+        raise ValueError(f"{transition.name} is not allowed from {state_of(dossier)}")
+    values = {"status": transition.target, "last_event_at": max(at, dossier["last_event_at"]), **(changes or {})}
+    if transition.target != "supplement_required":
+        values.setdefault("supplement_stage", None)
+    set_columns(session, dossier, **values)
+    write_history(session, dossier, transition.name, at, actor=actor, actor_name=actor_name, unit=unit, ref=ref,
+             note=note, details=details)
+    publish(session, outbox, transition.event_type, dossier["code"], event_data)
+    log.info("dossier_status_changed", extra={"dossier_code": dossier["code"], "transition": transition.name,
+                                              "status": transition.target})
+    return dossier
+
+
+def change_data(dossier: dict, at: datetime, actor: str, **data: Any) -> dict[str, Any]:
+    """The `data` of a StatusChange event (code, when, who) with what the event adds."""
+    return {"code": dossier["code"], "occurred_at": isoformat(at), "actor": actor, **data}
+
+
+def publish(session: Session, outbox, event_type: str, code: str, data: dict[str, Any]) -> None:
+    outbox.add(session, new_event(event_type, source=SOURCE, subject=code, data=data))

@@ -1,0 +1,67 @@
+"""How a dossier is shown to officers (and to the citizen it belongs to): the summary of the list and
+the detail with its history."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from motcua_shared.reference import UnknownProcedure
+from motcua_shared.statuses import DVCQG_CODE, VIETNAMESE
+
+from .desk import Desk
+
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+OPEN = ("received", "in_progress", "supplement_required", "withdrawal_requested")
+
+
+def overdue(dossier: dict, now: datetime) -> bool:
+    """Still being handled and past the appointment; while the clock is paused, judged at the pause."""
+    if dossier["status"] not in OPEN or dossier["due_at"] is None:
+        return False
+    return (dossier["paused_from"] or now) > dossier["due_at"]
+
+
+def day_of(dossier: dict):
+    return (dossier["received_at"] or dossier["submitted_at"]).astimezone(LOCAL_TZ).date()
+
+
+def procedure_name(desk: Desk, code: str) -> str:
+    try:
+        return desk.catalogue.get(code).name
+    except UnknownProcedure:  # a procedure retired from the shipped catalogue after the dossier came in
+        return code
+
+
+def summary(desk: Desk, dossier: dict, now: datetime | None = None) -> dict:
+    now = now or datetime.now(timezone.utc)
+    day = day_of(dossier)
+    return {
+        "code": dossier["code"],
+        "procedure": {"code": dossier["procedure_code"], "name": procedure_name(desk, dossier["procedure_code"])},
+        "channel": dossier["channel"], "status": dossier["status"], "status_label": VIETNAMESE[dossier["status"]],
+        "dvcqg_status": DVCQG_CODE[dossier["status"]],
+        "receiving_unit": {"code": dossier["receiving_unit"], "name": desk.unit_name(dossier["receiving_unit"], day)},
+        "applicant_name": dossier["applicant_name"], "submitted_at": dossier["submitted_at"],
+        "received_at": dossier["received_at"], "due_at": dossier["due_at"],
+        "rescheduled_due_at": dossier["rescheduled_due_at"], "overdue": overdue(dossier, now),
+        "postal_issue": dossier["postal_issue"],
+    }
+
+
+def detail(desk: Desk, dossier: dict, history: list[dict]) -> dict:
+    day = day_of(dossier)
+    return {
+        **summary(desk, dossier),
+        "competent_unit": {"code": dossier["competent_unit"], "name": desk.unit_name(dossier["competent_unit"], day)},
+        "applicant": {"full_name": dossier["applicant_name"], "id_number": dossier["applicant_id_number"],
+                      "phone": dossier["applicant_phone"], "email": dossier["applicant_email"],
+                      "address": dossier["applicant_address"]},
+        "return_method": dossier["return_method"], "delivery_address": dossier["delivery_address"],
+        "documents": dossier["documents"], "fee_vnd": dossier["fee_vnd"],
+        **{key: dossier[key] for key in ("paused_from", "supplement_stage", "redirected_to", "result",
+                                         "processed_at", "returned_at", "returned_by", "postal_issue_at",
+                                         "logbook_number")},
+        "receipt_url": f"{desk.base_url}/api/v1/dossiers/{dossier['code']}/receipt",
+        "history": [{key: entry[key] for key in ("action", "status", "occurred_at", "actor", "actor_name", "unit",
+                                                 "ref", "note", "details")} for entry in history],
+    }
