@@ -31,7 +31,7 @@ token: $(STAMP)
 	@$(BIN)/python -m motcua_shared.web.auth --role "$(ROLE)" --unit "$(UNIT)"
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/pipeline_throughput.py
+	for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 docs: $(STAMP)
 	$(BIN)/python -m motcua_shared.settings > docs/configuration.md
