@@ -41,7 +41,7 @@ def test_a_received_dossier_reaches_every_service_and_is_counted(system):
         counts = reporting.get("/api/v1/reports/event-counts", headers=system.auth("leader", unit="126")).get_json()
         return counts if counts["by_type"].get(DOSSIER_RECEIVED) == 1 else None
 
-    assert wait_for(counted, what="reporting to count the dossier")["stored"] == 1
+    assert wait_for(counted, what="reporting to count the dossier")["by_type"][DOSSIER_RECEIVED] == 1
     wait_for(lambda: all(system.count(s, t) == 1 for s, t in
                          (("routing", "dossier_routes"), ("notification", "recipients"), ("postal", "dossier_returns"))),
              what="routing, notification and postal to record it")

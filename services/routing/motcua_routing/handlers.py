@@ -1,22 +1,33 @@
 """Events routing acts on. Each handler runs inside the consumer's transaction, after the inbox
-check, so it is called at most once per event id."""
-from datetime import datetime, timezone
+check, so it is called at most once per event id; the route's state machine makes a repeated or
+late event (a new id for the same fact) change nothing either.
 
-from sqlalchemy import insert
+Of intake's dossier events only three concern a route: received (plan and start it), supplement
+received (the clock runs again) and withdrawn (stop it). The queue receives every dossier event;
+the others are acknowledged and ignored.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
 from sqlalchemy.orm import Session
 
-from motcua_shared.events import Event
-from motcua_shared.events.catalogue.dossier import DOSSIER_RECEIVED
+from motcua_shared.events import Event, registry
+from motcua_shared.events.catalogue.dossier import DOSSIER_RECEIVED, DOSSIER_SUPPLEMENT_RECEIVED, DOSSIER_WITHDRAWN
+from motcua_shared.events.catalogue.route import STEP_ASSIGNED, STEP_COMPLETED
 
-from .models import dossier_routes
-
-
-def on_dossier_received(session: Session, event: Event) -> None:
-    data = event.data
-    session.execute(insert(dossier_routes).values(
-        dossier_code=data["code"], procedure_code=data["procedure_code"], competent_unit=data["competent_unit"],
-        received_at=datetime.fromisoformat(data["received_at"]), due_at=datetime.fromisoformat(data["due_at"]),
-        recorded_at=datetime.now(timezone.utc)))
+from . import answers, routes
 
 
-HANDLERS = {DOSSIER_RECEIVED: on_dossier_received}
+def handlers(runtime) -> dict[str, Callable[[Session, Event], None]]:
+    def taking(act: Callable) -> Callable[[Session, Event], None]:
+        # The consumer validated `data`; loading it again gives datetimes instead of strings.
+        return lambda session, event: act(session, runtime, registry.load_data(event.type, event.data))
+
+    return {
+        DOSSIER_RECEIVED: taking(routes.start_route),
+        DOSSIER_SUPPLEMENT_RECEIVED: taking(routes.resume_after_supplement),
+        DOSSIER_WITHDRAWN: taking(routes.stop),
+        STEP_ASSIGNED: taking(answers.on_step_assigned_locally),  # from the local step queue only
+        STEP_COMPLETED: taking(answers.on_step_completed),  # from this deployment's answer queue only
+    }

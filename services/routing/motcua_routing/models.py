@@ -1,21 +1,148 @@
-"""Routing's own database. `dossier_routes` is where each received dossier starts its route."""
-from sqlalchemy import Column, DateTime, String, Table
+"""Routing's own database: each dossier's route, its steps, and the hand-overs between them.
+
+A route is the process manager of one dossier (reliability.md §3.3): its row and its steps' rows are
+the whole state, changed only inside a transaction that also writes the events the change causes
+(outbox), so a crash or a second worker can never send a step, a warning or an apology twice.
+"""
+from datetime import datetime, timezone
+
+from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+from sqlalchemy.types import TypeDecorator
 
 from motcua_shared.db import new_metadata
 from motcua_shared.messaging import inbox_table, outbox_table
 from motcua_shared.messaging.tables import ID
 
+
+
+class Moment(TypeDecorator):
+    """An instant, stored in UTC and always read back timezone-aware.
+
+    PostgreSQL keeps the offset (timestamptz); SQLite (`make run`) would store the wall-clock digits
+    of whatever offset it was given and hand back a naive value, so every instant is converted to
+    UTC on the way in and marked UTC on the way out. A naive instant is a bug and is refused.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a timezone-aware column")
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None or value.tzinfo is not None:
+            return value
+        return value.replace(tzinfo=timezone.utc)
+
+
 metadata = new_metadata()
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
 
+# Route status: in_progress → (awaiting_supplement → in_progress)* → completed | stopped
+ROUTE_OPEN = ("in_progress", "awaiting_supplement")
+
 dossier_routes = Table(
     "dossier_routes", metadata,
     Column("id", ID, primary_key=True, autoincrement=True),
-    Column("dossier_code", String(60), nullable=False, index=True),
+    Column("dossier_code", String(60), nullable=False, unique=True),
     Column("procedure_code", String(40), nullable=False),
+    Column("hierarchy", String(12), nullable=False),  # three_level | two_level, on the day of receipt
+    Column("variant", String(20), nullable=False),  # the route plan variant chosen
+    Column("channel", String(10), nullable=False),
+    Column("receiving_unit", String(5), nullable=False),
+    Column("receiving_unit_path", String(20), nullable=False),
     Column("competent_unit", String(5), nullable=False),
-    Column("received_at", DateTime(timezone=True), nullable=False),
-    Column("due_at", DateTime(timezone=True), nullable=False),
-    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("received_at", Moment, nullable=False),
+    Column("original_due_at", Moment, nullable=False),  # the appointment on the receipt
+    Column("due_at", Moment, nullable=False),  # moved by pauses and by the apology
+    Column("status", String(24), nullable=False),
+    Column("outcome", String(12)),  # approved | rejected once completed
+    Column("completed_at", Moment),
+    Column("stopped_at", Moment),
+    Column("paused_at", Moment),  # start of the supplement pause in progress
+    Column("warned_at", Moment),  # the dossier's deadline warning (once)
+    Column("apology_issued_at", Moment),  # Mẫu 04 (at most once)
+    Column("recorded_at", Moment, nullable=False),
+    Index("ix_dossier_routes_open_due", "status", "due_at"),
 )
+
+# Step status: planned → assigned → claimed (local only) → completed | sent_back | cancelled; planned → skipped
+STEP_OPEN = ("assigned", "claimed")
+
+route_steps = Table(
+    "route_steps", metadata,
+    Column("id", ID, primary_key=True, autoincrement=True),
+    Column("step_id", String(64), nullable=False, unique=True),
+    Column("route_id", ID, ForeignKey("dossier_routes.id"), nullable=False, index=True),
+    Column("dossier_code", String(60), nullable=False),
+    Column("sequence", Integer, nullable=False),  # position in the plan
+    Column("attempt", Integer, nullable=False),  # a position is assigned again after a supplement or a send-back
+    Column("level", String(10), nullable=False),
+    Column("unit", String(5), nullable=False),
+    Column("unit_path", String(20), nullable=False, index=True),
+    Column("role", String(40), nullable=False),
+    Column("agency_id", String(60), nullable=False),
+    Column("agency_name", String(200), nullable=False),
+    Column("action", String(10), nullable=False),
+    Column("budget_minutes", Integer, nullable=False),
+    Column("status", String(12), nullable=False),
+    Column("assigned_at", Moment),
+    Column("due_at", Moment),
+    Column("local_at", Moment),  # reached this deployment's work inbox
+    Column("claimed_by", String(120)),
+    Column("claimed_at", Moment),
+    Column("completed_at", Moment),
+    Column("answered_at", Moment),  # when the answer reached routing
+    Column("outcome", String(24)),
+    Column("handled_by", String(200)),
+    Column("note", Text),
+    Column("warned_at", Moment),
+    Column("escalated_at", Moment),
+    UniqueConstraint("route_id", "sequence", "attempt"),
+    Index("ix_route_steps_open_due", "status", "due_at"),
+)
+
+# The control log (Phiếu kiểm soát quá trình giải quyết hồ sơ, Mẫu 05): one row per hand-over.
+handovers = Table(
+    "handovers", metadata,
+    Column("id", ID, primary_key=True, autoincrement=True),
+    Column("route_id", ID, ForeignKey("dossier_routes.id"), nullable=False, index=True),
+    Column("step_id", String(64)),
+    Column("kind", String(24), nullable=False),
+    Column("from_party", String(200), nullable=False),
+    Column("to_party", String(200), nullable=False),
+    Column("from_person", String(120)),
+    Column("to_person", String(120)),
+    Column("occurred_at", Moment, nullable=False),
+    Column("result", String(24)),
+    Column("note", Text),
+)
+
+# A withdrawal that arrived before its dossier's receipt (redelivery can reorder them): the route
+# must then never start.
+withdrawals = Table(
+    "withdrawals", metadata,
+    Column("dossier_code", String(60), primary_key=True),
+    Column("withdrawn_at", Moment, nullable=False),
+)
+
+# The ROUTING_LOCAL_UNITS patterns the local step queue is bound with, so that a pattern removed
+# from the setting is unbound at the next start (a binding outlives the process that made it).
+local_bindings = Table(
+    "local_bindings", metadata,
+    Column("pattern", String(100), primary_key=True),
+    Column("bound_at", Moment, nullable=False),
+)
+
+
+def insert_once(session: Session, table: Table, **values) -> None:
+    """INSERT that leaves an existing row with the same key alone (ON CONFLICT DO NOTHING)."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    session.execute(dialect.insert(table).values(**values).on_conflict_do_nothing())

@@ -32,6 +32,8 @@ SCHEMA_BASE = "https://motcua.gov.vn/schemas/events/"
 PINNED_CHANNELS = {
     route.STEP_ASSIGNED: (ROUTING_STEPS, "topic", "step.<unit path>", "Published by routing; a province consumes "
                           "the steps of its units (routing key step.14, step.14.126, step.14.126.04222)."),
+    route.STEP_CANCELLED: (ROUTING_STEPS, "topic", "step.<unit path>", "Published by routing when a step it "
+                           "assigned is called off (dossier withdrawn); the handler of that unit drops it."),
     route.STEP_COMPLETED: (ROUTING_STEP_RESULTS, "topic", "<reply_to of the step>",
                            "Published by the handler of a step (routing itself or a province) with the step's reply_to."),
     shipment.PICKUP_REQUESTED: (POSTAL_PICKUPS, "direct", "pickup", "Postal publishes; the partner consumes the "

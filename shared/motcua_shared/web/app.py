@@ -17,7 +17,6 @@ from ..service import Runtime, ServiceSpec
 from ..settings import Settings
 from . import ops
 from .auth import TokenVerifier
-from .blueprint import StrictParser  # noqa: F401  (re-exported for existing imports)
 from .errors import register_errors
 from .metrics import observe_request
 

@@ -1,6 +1,8 @@
-"""The routing service's HTTP API (its resources arrive with its own issue; the operations endpoints
-come from the shared app factory)."""
+"""Routing's HTTP API: one package per resource, one module per endpoint."""
 
 
 def blueprints() -> list:
-    return []
+    from .routes import blp as routes
+    from .steps import blp as steps
+
+    return [steps, routes]

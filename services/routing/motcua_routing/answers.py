@@ -1,0 +1,78 @@
+"""The two ends of the step contract as this service sees them: a step arriving in the local work
+inbox, and an answer arriving on this deployment's reply key (contracts.md §4.1).
+
+Answers are taken uniformly, whoever sent them. An officer's completion is applied at once, in the
+officer's own transaction (work.py), and then published like any handler's answer; when it comes
+back here the step is already closed and the answer changes nothing, exactly like a duplicate.
+
+Times in an answer. `completed_at` is the moment the step ended:
+- before the dossier was received: impossible for a true answer and no honest value can replace
+  it, so the answer is dead-lettered with the reason (PermanentError) and the step stays open,
+  visible to the deadline sweep, for a person to look at;
+- later than its arrival here: the handler's clock runs ahead of ours; the step certainly ended by
+  the time its answer arrived, so the arrival time is taken (and the skew logged);
+- before the step was assigned (but after the receipt): a step cannot end before it began; the
+  assignment time is taken, which keeps every later step after its predecessor.
+"""
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from motcua_shared.messaging import PermanentError
+
+from . import clock, dispatch, routes
+from .locality import is_local
+from .models import STEP_OPEN, route_steps
+
+log = logging.getLogger("motcua.routing")
+
+
+def on_step_completed(session: Session, runtime, data: dict) -> None:
+    step = routes.find_step(session, data["step_id"])
+    if step is None:
+        raise PermanentError(f"answer for unknown step {data['step_id']} (dossier {data['dossier_code']})")
+    if step["dossier_code"] != data["dossier_code"]:
+        raise PermanentError(f"answer for step {step['step_id']} names dossier {data['dossier_code']}, "
+                             f"but the step belongs to {step['dossier_code']}")
+    route = routes.lock_route(session, step["route_id"])
+    step = routes.find_step(session, data["step_id"])  # again, under the route's lock
+    if step["status"] not in STEP_OPEN:
+        # The echo of a local completion, a repeat, or an answer overtaken by events: nothing to do.
+        repeat = step["status"] == "completed" and step["outcome"] == data["outcome"]
+        log.log(logging.DEBUG if repeat else logging.INFO, "step_answer_ignored", extra={
+            "step_id": step["step_id"], "dossier_code": step["dossier_code"], "step_status": step["status"],
+            "reason": "repeat" if repeat else "the step is no longer open"})
+        return
+    arrived_at = clock.now(runtime.settings)
+    completed_at = data["completed_at"]
+    if completed_at < route["received_at"]:
+        raise PermanentError(f"answer for step {step['step_id']}: completed_at {completed_at.isoformat()} is before "
+                             f"the dossier was received ({route['received_at'].isoformat()})")
+    if completed_at > arrived_at:
+        log.warning("step_completed_at_in_future", extra={
+            "step_id": step["step_id"], "skew_s": round((completed_at - arrived_at).total_seconds(), 3)})
+        completed_at = arrived_at
+    completed_at = max(completed_at, step["assigned_at"])
+    routes.complete_step(session, runtime, route, step, outcome=data["outcome"], completed_at=completed_at,
+                         handled_by=data["handled_by"], note=data.get("note"), answered_at=arrived_at)
+
+
+def on_step_assigned_locally(session: Session, runtime, data: dict) -> None:
+    """A step reached the local queue: it enters the work inbox of its unit and agency."""
+    step = routes.find_step(session, data["step_id"])
+    if step is None:
+        raise PermanentError(f"local step {data['step_id']} is not one of this service's steps")
+    if step["status"] not in STEP_OPEN or step["local_at"] is not None:
+        return
+    route = routes.lock_route(session, step["route_id"])
+    if not is_local(step["unit_path"], runtime.settings.routing_local_units):
+        # Delivered by a binding the current ROUTING_LOCAL_UNITS no longer has (removed at start by
+        # bindings.py, but steps routed before that are already here): hand it to its external handler.
+        log.warning("step_not_local_redispatched", extra={"step_id": step["step_id"], "unit_path": step["unit_path"]})
+        dispatch.publish_assigned(session, runtime, route, step, note=data.get("note"))
+        return
+    session.execute(update(route_steps).where(route_steps.c.id == step["id"])
+                    .values(local_at=clock.now(runtime.settings)))

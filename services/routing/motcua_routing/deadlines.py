@@ -1,0 +1,178 @@
+"""Deadline keeping: a sweep in every worker that warns, escalates and apologises, each exactly once.
+
+"Now" is the service clock (clock.py); working time is the working-time calendar's. A route waiting
+for a supplement has its clock stopped and no open step, so nothing here touches it.
+
+- Warning (deadline.warned), once per step and once per dossier: when the working time left before
+  the due time is at most ROUTING_WARNING_WORKING_HOURS and at most a quarter of the step's budget
+  (the dossier's whole time limit for the dossier), and the due time has not passed. Something first
+  seen already overdue is escalated or apologised for, not warned about.
+- Escalation (deadline.escalated), once per step: an open step past its due time is reported to the
+  leader of the step's unit.
+- Apology with a new appointment (apology.issued, Mẫu 04), at most once per dossier: when the open
+  step's remaining time plus the budgets of the steps after it no longer fit in the working time
+  left before the appointment. So it comes as soon as lateness is certain: at once when a step
+  overruns its share and the rest cannot catch up (which, for a route with later steps, is before
+  the appointment), at the appointment itself when the last step is still open. The new appointment
+  is the later of now and the current appointment, plus the open step's and the later steps' full
+  budgets. An agency that foresees lateness sooner (the law asks for the apology at least one working
+  day before the due time) issues it itself: POST /api/v1/routes/{code}/apology.
+
+Exactly once under restarts and concurrent workers: each mark (warned_at, escalated_at,
+apology_issued_at) is set by a conditional UPDATE ... WHERE <mark> IS NULL in the same transaction as
+the outbox row of its event; of two workers racing, the second updates nothing and sends nothing.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from fractions import Fraction
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import sessionmaker
+
+from motcua_shared.events import isoformat, new_event
+from motcua_shared.events.catalogue.route import DEADLINE_ESCALATED, DEADLINE_WARNED
+from motcua_shared.messaging import PeriodicJob
+
+from . import clock, reference, routes
+from .models import STEP_OPEN, dossier_routes, route_steps
+
+log = logging.getLogger("motcua.routing")
+
+ACTION_NAMES = {"process": "xử lý", "appraise": "thẩm định", "approve": "phê duyệt", "sign": "ký"}
+# Bounds the candidates of a warning: no working-time window spans more calendar time than this
+# (a long Tết break plus weekends is under three weeks).
+HORIZON = timedelta(days=21)
+BATCH = 500
+
+
+def warning_window(settings, budget_minutes: int) -> int:
+    return min(round(settings.routing_warning_working_hours * 60), budget_minutes // 4)
+
+
+def job(runtime) -> PeriodicJob:
+    return PeriodicJob("deadlines", runtime.settings.routing_sweep_seconds, lambda sessions: sweep(runtime, sessions))
+
+
+def sweep(runtime, sessions: sessionmaker) -> None:
+    now = clock.now(runtime.settings)
+    _warn_steps(runtime, sessions, now)
+    _escalate_steps(runtime, sessions, now)
+    _warn_dossiers(runtime, sessions, now)
+    _apologise(runtime, sessions, now)
+    log.debug("deadline_sweep", extra={"now": now.isoformat()})
+
+
+def _open_steps(sessions: sessionmaker, *conditions):
+    """Every open step matching `conditions`, read batch after batch."""
+    after_id = 0
+    while True:
+        with sessions() as session:
+            batch = [dict(row) for row in session.execute(
+                select(route_steps).where(route_steps.c.status.in_(STEP_OPEN), route_steps.c.id > after_id,
+                                          *conditions).order_by(route_steps.c.id).limit(BATCH)).mappings()]
+        if not batch:
+            return
+        yield from batch
+        after_id = batch[-1]["id"]
+
+
+def _mark_step(session, step, mark: str, now, *conditions) -> bool:
+    column = route_steps.c[mark]
+    return session.execute(update(route_steps).where(
+        route_steps.c.id == step["id"], column.is_(None), route_steps.c.status.in_(STEP_OPEN), *conditions)
+        .values({mark: now}).returning(route_steps.c.id)).first() is not None
+
+
+def _warn_steps(runtime, sessions: sessionmaker, now) -> None:
+    calendar = reference.calendar()
+    for step in _open_steps(sessions, route_steps.c.warned_at.is_(None), route_steps.c.escalated_at.is_(None),
+                            route_steps.c.due_at > now, route_steps.c.due_at <= now + HORIZON):
+        left = calendar.working_minutes_between(now, step["due_at"])
+        if not 0 < left <= warning_window(runtime.settings, step["budget_minutes"]):
+            continue
+        with sessions.begin() as session:
+            if _mark_step(session, step, "warned_at", now, route_steps.c.due_at > now):
+                runtime.outbox.add(session, new_event(DEADLINE_WARNED, source=routes.SOURCE,
+                                                      subject=step["dossier_code"], data={
+                    "dossier_code": step["dossier_code"], "step_id": step["step_id"], "scope": "step",
+                    "unit": step["unit"], "due_at": isoformat(step["due_at"]), "warned_at": isoformat(now)}))
+
+
+def _escalate_steps(runtime, sessions: sessionmaker, now) -> None:
+    for step in _open_steps(sessions, route_steps.c.escalated_at.is_(None), route_steps.c.due_at < now):
+        with sessions.begin() as session:
+            if _mark_step(session, step, "escalated_at", now):
+                runtime.outbox.add(session, new_event(DEADLINE_ESCALATED, source=routes.SOURCE,
+                                                      subject=step["dossier_code"], data={
+                    "dossier_code": step["dossier_code"], "step_id": step["step_id"], "unit": step["unit"],
+                    "escalated_to": f"leader@{step['unit']}", "due_at": isoformat(step["due_at"]),
+                    "escalated_at": isoformat(now)}))
+                log.info("step_escalated", extra={"step_id": step["step_id"], "dossier_code": step["dossier_code"]})
+
+
+def _open_routes(sessions: sessionmaker, *conditions, after_id: int = 0) -> list[tuple[dict, list[dict]]]:
+    """A batch of in-progress routes matching `conditions` (by id, from `after_id`), with their steps."""
+    with sessions() as session:
+        found = [dict(row) for row in session.execute(
+            select(dossier_routes).where(dossier_routes.c.status == "in_progress", dossier_routes.c.id > after_id,
+                                         *conditions).order_by(dossier_routes.c.id).limit(BATCH)).mappings()]
+        steps: dict[int, list[dict]] = {route["id"]: [] for route in found}
+        for row in session.execute(select(route_steps).where(route_steps.c.route_id.in_(steps))
+                                   .order_by(route_steps.c.sequence, route_steps.c.attempt)).mappings():
+            steps[row["route_id"]].append(dict(row))
+        return [(route, steps[route["id"]]) for route in found]
+
+
+def _all_open_routes(sessions: sessionmaker, *conditions):
+    """Every in-progress route matching `conditions`, batch after batch."""
+    after_id = 0
+    while batch := _open_routes(sessions, *conditions, after_id=after_id):
+        yield from batch
+        after_id = batch[-1][0]["id"]
+
+
+def _warn_dossiers(runtime, sessions: sessionmaker, now) -> None:
+    calendar = reference.calendar()
+    for route, steps in _all_open_routes(sessions, dossier_routes.c.warned_at.is_(None),
+                                         dossier_routes.c.due_at > now, dossier_routes.c.due_at <= now + HORIZON):
+        left = calendar.working_minutes_between(now, route["due_at"])
+        if not 0 < left <= warning_window(runtime.settings, routes.total_minutes(route)):
+            continue
+        open_step = next((s for s in steps if s["status"] in STEP_OPEN), None)
+        with sessions.begin() as session:
+            won = session.execute(update(dossier_routes).where(
+                dossier_routes.c.id == route["id"], dossier_routes.c.warned_at.is_(None),
+                dossier_routes.c.status == "in_progress").values(warned_at=now)
+                .returning(dossier_routes.c.id)).first()
+            if won:
+                runtime.outbox.add(session, new_event(DEADLINE_WARNED, source=routes.SOURCE,
+                                                      subject=route["dossier_code"], data={
+                    "dossier_code": route["dossier_code"], "step_id": open_step and open_step["step_id"],
+                    "scope": "dossier", "unit": open_step["unit"] if open_step else route["receiving_unit"],
+                    "due_at": isoformat(route["due_at"]), "warned_at": isoformat(now)}))
+
+
+def _apologise(runtime, sessions: sessionmaker, now) -> None:
+    calendar = reference.calendar()
+    for route, steps in _all_open_routes(sessions, dossier_routes.c.apology_issued_at.is_(None)):
+        open_step = next((s for s in steps if s["status"] in STEP_OPEN), None)
+        if open_step is None:
+            continue
+        later = {s["sequence"]: s["budget_minutes"] for s in steps if s["sequence"] > open_step["sequence"]}
+        still_needed = sum(later.values()) + max(0, calendar.working_minutes_between(now, open_step["due_at"]))
+        if calendar.working_minutes_between(now, route["due_at"]) >= still_needed:
+            continue
+        new_due = calendar.advance(max(now, route["due_at"]),
+                                   Fraction(open_step["budget_minutes"] + sum(later.values()), 60), "working_hours")
+        reason = (f"Bước {ACTION_NAMES[open_step['action']]} hồ sơ tại {open_step['agency_name']} không hoàn thành "
+                  f"trong thời hạn nên hồ sơ không thể trả kết quả đúng hẹn. Cơ quan giải quyết xin lỗi ông/bà "
+                  f"và hẹn lại ngày trả kết quả.")
+        with sessions.begin() as session:
+            current = routes.lock_route(session, route["id"])
+            unchanged = (current["due_at"] == route["due_at"]
+                         and routes.find_step(session, open_step["step_id"])["status"] in STEP_OPEN)
+            if unchanged:  # else the route moved on since it was read; the next sweep looks again
+                routes.issue_apology(session, runtime, current, new_due_at=new_due, reason=reason,
+                                     unit=open_step["unit"], issued_at=now)

@@ -1,0 +1,52 @@
+"""Steps on the wire (contracts.md §4.1): `routing.step.assigned` and `routing.step.cancelled` on the
+exchange `routing.steps` with routing key `step.<unit path>`, and the answer a local officer gives,
+`routing.step.completed` on `routing.step-results` with the step's `reply_to`: the same messages a
+province's own routing service reads and writes. All of them through the outbox, in the transaction
+of the change they announce.
+"""
+from __future__ import annotations
+
+from motcua_shared.broker.catalogue import ROUTING_STEP_RESULTS, ROUTING_STEPS
+from motcua_shared.events import isoformat, new_event
+from motcua_shared.events.catalogue.route import STEP_ASSIGNED, STEP_CANCELLED, STEP_COMPLETED
+from sqlalchemy.orm import Session
+
+from . import reference
+from .locality import step_routing_key
+
+SOURCE = "/motcua/routing"
+
+
+def step_assigned_data(route, step, *, reply_to: str, note: str | None) -> dict:
+    procedure = reference.catalogue().get(route["procedure_code"])
+    return {
+        "step_id": step["step_id"], "dossier_code": route["dossier_code"], "procedure_code": procedure.code,
+        "procedure_name": procedure.name, "unit": step["unit"], "unit_path": step["unit_path"],
+        "level": step["level"], "agency": step["agency_id"], "agency_name": step["agency_name"],
+        "action": step["action"], "sequence": step["sequence"], "attempt": step["attempt"],
+        "assigned_at": isoformat(step["assigned_at"]), "due_at": isoformat(step["due_at"]),
+        "dossier_due_at": isoformat(route["due_at"]), "receiving_unit": route["receiving_unit"],
+        "reply_to": reply_to, "documents": [], "note": note,
+    }
+
+
+def publish_assigned(session: Session, runtime, route, step, *, note: str | None = None) -> None:
+    data = step_assigned_data(route, step, reply_to=runtime.settings.routing_reply_to, note=note)
+    runtime.outbox.add(session, new_event(STEP_ASSIGNED, source=SOURCE, subject=route["dossier_code"], data=data),
+                       exchange=ROUTING_STEPS, routing_key=step_routing_key(step["unit_path"]))
+
+
+def publish_cancelled(session: Session, runtime, route, step, *, cancelled_at, reason: str | None) -> None:
+    data = {"step_id": step["step_id"], "dossier_code": route["dossier_code"], "unit": step["unit"],
+            "unit_path": step["unit_path"], "cancelled_at": isoformat(cancelled_at), "reason": reason}
+    runtime.outbox.add(session, new_event(STEP_CANCELLED, source=SOURCE, subject=route["dossier_code"], data=data),
+                       exchange=ROUTING_STEPS, routing_key=step_routing_key(step["unit_path"]))
+
+
+def publish_local_answer(session: Session, runtime, route, step, *, outcome: str, completed_at, handled_by: str,
+                         note: str | None) -> None:
+    """What an external handler would send: the step's answer, to this deployment's reply key."""
+    data = {"step_id": step["step_id"], "dossier_code": route["dossier_code"], "outcome": outcome,
+            "completed_at": isoformat(completed_at), "handled_by": handled_by, "note": note}
+    runtime.outbox.add(session, new_event(STEP_COMPLETED, source=SOURCE, subject=route["dossier_code"], data=data),
+                       exchange=ROUTING_STEP_RESULTS, routing_key=runtime.settings.routing_reply_to)

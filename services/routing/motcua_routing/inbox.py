@@ -1,0 +1,63 @@
+"""What officers look at: the work inbox (the local steps of their scope, most urgent first) and the
+route of a dossier with its control log."""
+from __future__ import annotations
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from motcua_shared.web.auth import Principal
+from motcua_shared.web.errors import Forbidden, NotFound
+
+from . import reference, routes
+from .models import STEP_OPEN, dossier_routes, handovers, route_steps
+from .scope import Scope, unit_paths
+
+CLOSED = ("completed", "sent_back", "cancelled")
+
+
+def list_steps(session: Session, principal: Principal, query: dict) -> tuple[list[tuple[dict, str]], int]:
+    """((step, procedure code) of the page, total); a `unit` outside the scope is refused (403)."""
+    scope = Scope(principal)
+    s, r = route_steps.c, dossier_routes.c
+    conditions = [s.local_at.is_not(None), scope.clause(s.unit_path)]
+    if query["unit"]:
+        if not any(scope.covers(path) for path in unit_paths(query["unit"])):
+            raise Forbidden("Đơn vị nằm ngoài phạm vi của cán bộ.", code="unit_out_of_scope")
+        conditions.append(s.unit == query["unit"])
+    conditions.append({
+        "open": s.status.in_(STEP_OPEN), "unclaimed": s.status == "assigned",
+        "mine": (s.status == "claimed") & (s.claimed_by == principal.sub),
+        "closed": s.status.in_(CLOSED), "all": s.status.in_((*STEP_OPEN, *CLOSED)),
+    }[query["status"]])
+    if query["agency"]:
+        conditions.append(s.agency_id == query["agency"])
+    if query["procedure_code"]:
+        conditions.append(r.procedure_code == query["procedure_code"])
+    if query["q"]:
+        codes = [p.code for p in reference.catalogue().search(query["q"])]
+        code_prefix = func.upper(s.dossier_code).startswith(query["q"].strip().upper(), autoescape=True)
+        conditions.append(or_(code_prefix, r.procedure_code.in_(codes)))
+    joined = route_steps.join(dossier_routes, dossier_routes.c.id == route_steps.c.route_id)
+    total = session.execute(select(func.count()).select_from(joined).where(*conditions)).scalar_one()
+    rows = session.execute(select(route_steps, r.procedure_code).select_from(joined).where(*conditions)
+                           .order_by(s.due_at, s.id).limit(query["per_page"])
+                           .offset((query["page"] - 1) * query["per_page"])).mappings()
+    return [(dict(row), row["procedure_code"]) for row in rows], total
+
+
+def visible_route(session: Session, principal: Principal, dossier_code: str, *,
+                  lock: bool = False) -> tuple[dict, list[dict]]:
+    """(route, steps) when the officer's scope holds the receiving unit or a step's unit; else 404."""
+    route = routes.find_route(session, dossier_code, lock=lock)
+    steps = routes.steps_of(session, route["id"]) if route else []
+    scope = Scope(principal)
+    if route is None or not (scope.covers(route["receiving_unit_path"])
+                             or any(scope.covers(step["unit_path"]) for step in steps)):
+        raise NotFound("Không tìm thấy hồ sơ trong phạm vi của bạn.", code="route_not_found")
+    return route, steps
+
+
+def handovers_of(session: Session, route_id: int) -> list[dict]:
+    rows = session.execute(select(handovers).where(handovers.c.route_id == route_id)
+                           .order_by(handovers.c.occurred_at, handovers.c.id)).mappings()
+    return [dict(row) for row in rows]

@@ -1,0 +1,275 @@
+"""A dossier's route: planned when the dossier is received, moved on by each step's answer, paused for
+a supplement, stopped by a withdrawal, finished when the last step approves or any step rejects.
+
+Every function runs inside the caller's transaction and writes the events its change causes into the
+outbox in that same transaction. Changes to one route are serialised by locking its row first.
+
+Step due times. A step's budget is its share of the route's total (plans.py). Its due time is its
+budget of working time counted from the moment it is assigned (the first step from the start of
+count of the receipt), never later than the dossier's appointment: an agency gets its full share
+from when it actually receives the dossier, and the citizen's appointment bounds everyone.
+"""
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import datetime, timezone
+from fractions import Fraction
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session
+
+from motcua_shared.events import isoformat, new_event
+from motcua_shared.events.catalogue.route import (APOLOGY_ISSUED, ROUTE_COMPLETED, ROUTE_STARTED,
+                                                  ROUTE_SUPPLEMENT_REQUIRED)
+from motcua_shared.messaging import PermanentError
+from motcua_shared.reference import (RouteNotApplicable, UnknownAgency, UnknownProcedure, UnknownUnit,
+                                     resolve_route)
+
+from . import control_log, dispatch, reference
+from .models import STEP_OPEN, dossier_routes, insert_once, route_steps, withdrawals
+
+log = logging.getLogger("motcua.routing")
+
+SOURCE = dispatch.SOURCE
+
+
+def new_step_id() -> str:
+    return f"S-{uuid.uuid4().hex}"
+
+
+# -- reading -------------------------------------------------------------------------------------
+def find_route(session: Session, dossier_code: str, *, lock: bool = False) -> dict | None:
+    query = select(dossier_routes).where(dossier_routes.c.dossier_code == dossier_code)
+    row = session.execute(query.with_for_update() if lock else query).mappings().first()
+    return dict(row) if row else None
+
+
+def lock_route(session: Session, route_id: int) -> dict:
+    row = session.execute(select(dossier_routes).where(dossier_routes.c.id == route_id).with_for_update()
+                          ).mappings().one()
+    return dict(row)
+
+
+def find_step(session: Session, step_id: str) -> dict | None:
+    row = session.execute(select(route_steps).where(route_steps.c.step_id == step_id)).mappings().first()
+    return dict(row) if row else None
+
+
+def steps_of(session: Session, route_id: int) -> list[dict]:
+    rows = session.execute(select(route_steps).where(route_steps.c.route_id == route_id)
+                           .order_by(route_steps.c.sequence, route_steps.c.attempt)).mappings()
+    return [dict(row) for row in rows]
+
+
+def _latest_attempt(session: Session, route_id: int, sequence: int) -> dict | None:
+    row = session.execute(select(route_steps).where(route_steps.c.route_id == route_id,
+                                                    route_steps.c.sequence == sequence)
+                          .order_by(route_steps.c.attempt.desc()).limit(1)).mappings().first()
+    return dict(row) if row else None
+
+
+def _last_sequence(session: Session, route_id: int) -> int:
+    return session.execute(select(func.max(route_steps.c.sequence))
+                           .where(route_steps.c.route_id == route_id)).scalar_one()
+
+
+def total_minutes(route) -> int:
+    """The working time between the start of count and the appointment on the receipt."""
+    calendar = reference.calendar()
+    return calendar.working_minutes_between(calendar.start_of_count(route["received_at"]), route["original_due_at"])
+
+
+# -- starting -------------------------------------------------------------------------------------
+def lodging_unit(receiving: str, competent: str, day) -> str:
+    """The unit a route is resolved from: the receiving desk's own unit when it lies within the
+    competent unit (a district procedure lodged at one of its communes climbs from that commune),
+    else the competent unit itself (a dossier received outside its competent unit's area goes there)."""
+    return receiving if reference.units().is_within(competent, receiving, day) else competent
+
+
+def start_route(session: Session, runtime, data: dict) -> None:
+    """Plan and start the route of a dossier from its `dossier.received` data (loaded)."""
+    code = data["code"]
+    if find_route(session, code) is not None:
+        log.info("route_exists", extra={"dossier_code": code})
+        return
+    if session.execute(select(withdrawals.c.dossier_code).where(withdrawals.c.dossier_code == code)).first():
+        log.info("route_not_started_withdrawn", extra={"dossier_code": code})
+        return
+    received_at = data["received_at"]
+    day = reference.local_day(received_at)
+    hierarchy = reference.units().hierarchy_for(day)
+    try:
+        procedure = reference.catalogue().get(data["procedure_code"])
+        base = lodging_unit(data["receiving_unit"], data["competent_unit"], day)
+        resolved = {step.level: step for step in resolve_route(
+            procedure, base, day, units=reference.units(), agencies=reference.agencies())}
+        plan = reference.plans(runtime.settings.routing_plans_file).for_dossier(procedure, hierarchy, data["channel"])
+        acting = [(resolved[s.level], reference.agencies().for_role(s.role, resolved[s.level].unit.code, day))
+                  for s in plan.steps]
+    except (UnknownProcedure, UnknownUnit, RouteNotApplicable, UnknownAgency) as exc:
+        raise PermanentError(f"no route for dossier {code}: {exc}") from None
+
+    route = dict(session.execute(insert(dossier_routes).values(
+        dossier_code=code, procedure_code=procedure.code, hierarchy=str(hierarchy), variant=plan.variant,
+        channel=data["channel"], receiving_unit=data["receiving_unit"],
+        receiving_unit_path=data["receiving_unit_path"], competent_unit=data["competent_unit"],
+        received_at=received_at, original_due_at=data["due_at"], due_at=data["due_at"], status="in_progress",
+        recorded_at=datetime.now(timezone.utc)).returning(*dossier_routes.c)).mappings().one())
+    planned = [{
+        "step_id": new_step_id(), "route_id": route["id"], "dossier_code": code, "sequence": plan_step.sequence,
+        "attempt": 1, "level": str(plan_step.level), "unit": where.unit.code, "unit_path": where.unit_path,
+        "role": plan_step.role, "agency_id": agency.id, "agency_name": agency.name, "action": plan_step.action,
+        "budget_minutes": budget, "status": "planned",
+    } for plan_step, (where, agency), budget in zip(plan.steps, acting, plan.budgets(total_minutes(route)))]
+    ids = session.execute(insert(route_steps).returning(route_steps.c.id, sort_by_parameter_order=True),
+                          planned).scalars().all()
+    planned = [{**step, "id": step_id} for step, step_id in zip(planned, ids)]
+    runtime.outbox.add(session, new_event(ROUTE_STARTED, source=SOURCE, subject=code, data={
+        "dossier_code": code, "started_at": isoformat(received_at), "due_at": isoformat(route["due_at"]),
+        "steps": [{"step_id": s["step_id"], "sequence": s["sequence"], "unit": s["unit"], "unit_path": s["unit_path"],
+                   "level": s["level"], "agency": s["agency_id"], "action": s["action"],
+                   "budget_hours": s["budget_minutes"] / 60} for s in planned]}))
+    start = reference.calendar().start_of_count(received_at)
+    assign_position(session, runtime, route, 1, at=received_at, clock_from=start,
+                    from_party=control_log.desk_name(route), latest=planned[0])
+    log.info("route_started", extra={"dossier_code": code, "steps": len(planned), "hierarchy": str(hierarchy),
+                                     "variant": plan.variant})
+
+
+# -- moving on ------------------------------------------------------------------------------------
+def step_due(route, budget_minutes: int, clock_from: datetime) -> datetime:
+    due = reference.calendar().advance(clock_from, Fraction(budget_minutes, 60), "working_hours")
+    return min(due, route["due_at"])
+
+
+def assign_position(session: Session, runtime, route, sequence: int, *, at: datetime, from_party: str,
+                    clock_from: datetime | None = None, due_at: datetime | None = None,
+                    result: str | None = None, note: str | None = None, kind: str = "transferred",
+                    from_person: str | None = None, latest: dict | None = None) -> dict:
+    """Give plan position `sequence` to its agency: its planned row the first time, a new attempt after.
+
+    `latest` is the position's latest row when the caller already holds it."""
+    latest = latest or _latest_attempt(session, route["id"], sequence)
+    due = due_at or step_due(route, latest["budget_minutes"], clock_from or at)
+    values = {"status": "assigned", "assigned_at": at, "due_at": due}
+    if latest["status"] == "planned":
+        session.execute(update(route_steps).where(route_steps.c.id == latest["id"]).values(**values))
+        step = {**latest, **values}
+    else:
+        fresh = {key: latest[key] for key in ("route_id", "dossier_code", "sequence", "level", "unit", "unit_path",
+                                              "role", "agency_id", "agency_name", "action", "budget_minutes")}
+        step = {**fresh, **values, "step_id": new_step_id(), "attempt": latest["attempt"] + 1}
+        step["id"] = session.execute(insert(route_steps).values(**step).returning(route_steps.c.id)).scalar_one()
+    dispatch.publish_assigned(session, runtime, route, step, note=note)
+    control_log.record(session, route, kind, step_id=step["step_id"], from_party=from_party,
+                       from_person=from_person, to_party=step["agency_name"], at=at, result=result, note=note)
+    return step
+
+
+def complete_step(session: Session, runtime, route, step, *, outcome: str, completed_at: datetime,
+                  handled_by: str, note: str | None, answered_at: datetime) -> None:
+    """Apply a step's answer (local or external, already checked) and move the route on."""
+    session.execute(update(route_steps).where(route_steps.c.id == step["id"]).values(
+        status="completed", outcome=outcome, completed_at=completed_at, handled_by=handled_by, note=note,
+        answered_at=answered_at))
+    code = route["dossier_code"]
+    if outcome == "supplement_required":
+        session.execute(update(dossier_routes).where(dossier_routes.c.id == route["id"]).values(
+            status="awaiting_supplement", paused_at=completed_at))
+        control_log.record(session, route, "supplement_requested", step_id=step["step_id"],
+                           from_party=step["agency_name"], to_party=control_log.desk_name(route), at=completed_at,
+                           from_person=handled_by, result=outcome, note=note)
+        runtime.outbox.add(session, new_event(ROUTE_SUPPLEMENT_REQUIRED, source=SOURCE, subject=code, data={
+            "dossier_code": code, "step_id": step["step_id"], "requested_at": isoformat(completed_at), "note": note}))
+        return
+    if outcome == "approved" and step["sequence"] < _last_sequence(session, route["id"]):
+        assign_position(session, runtime, route, step["sequence"] + 1, at=completed_at,
+                        from_party=step["agency_name"], result=outcome, note=note)
+        return
+    finish(session, runtime, route, step, outcome=outcome, at=completed_at, handled_by=handled_by, note=note)
+
+
+def finish(session: Session, runtime, route, last_step, *, outcome: str, at: datetime, handled_by: str,
+           note: str | None) -> None:
+    code = route["dossier_code"]
+    session.execute(update(dossier_routes).where(dossier_routes.c.id == route["id"]).values(
+        status="completed", outcome=outcome, completed_at=at))
+    session.execute(update(route_steps).where(route_steps.c.route_id == route["id"],
+                                              route_steps.c.status == "planned").values(status="skipped"))
+    control_log.record(session, route, "returned", step_id=last_step["step_id"], from_party=last_step["agency_name"],
+                       to_party=control_log.desk_name(route), at=at, from_person=handled_by, result=outcome, note=note)
+    runtime.outbox.add(session, new_event(ROUTE_COMPLETED, source=SOURCE, subject=code, data={
+        "dossier_code": code, "outcome": outcome, "completed_at": isoformat(at), "note": note}))
+    log.info("route_completed", extra={"dossier_code": code, "outcome": outcome})
+
+
+def resume_after_supplement(session: Session, runtime, data: dict) -> None:
+    """The citizen supplemented: the clock runs again, and the step that asked is given again with
+    the time it had left (its due time moved by the working time of the pause).
+
+    The dossier's appointment becomes the one intake moved by the pause (`due_at` of the event), or
+    routing's own appointment moved by the same pause if that is later: an apology's new date was
+    promised to the citizen, even if intake had not applied it when it moved the appointment."""
+    route = find_route(session, data["code"], lock=True)
+    if route is None or route["status"] != "awaiting_supplement":
+        # A supplement at reception (no route yet), or a repeat of one already applied.
+        log.info("supplement_received_ignored", extra={"dossier_code": data["code"],
+                                                       "route_status": route and route["status"]})
+        return
+    asked = dict(session.execute(select(route_steps).where(route_steps.c.route_id == route["id"],
+                                                           route_steps.c.outcome == "supplement_required")
+                                 .order_by(route_steps.c.id.desc()).limit(1)).mappings().one())
+    calendar, paused_from, resumed_at = reference.calendar(), data["paused_from"], data["occurred_at"]
+    due = max(data["due_at"], calendar.extend(route["due_at"], paused_from, resumed_at))
+    session.execute(update(dossier_routes).where(dossier_routes.c.id == route["id"]).values(
+        status="in_progress", paused_at=None, due_at=due))
+    route = {**route, "status": "in_progress", "paused_at": None, "due_at": due}
+    extended = calendar.extend(asked["due_at"], paused_from, resumed_at)
+    assign_position(session, runtime, route, asked["sequence"], at=resumed_at, due_at=min(extended, route["due_at"]),
+                    from_party=control_log.desk_name(route),
+                    note="Tiếp tục giải quyết sau khi công dân bổ sung hồ sơ.")
+
+
+def stop(session: Session, runtime, data: dict) -> None:
+    """The citizen withdrew the dossier: every open step is called off, nothing more is assigned."""
+    code, stopped_at = data["code"], data["occurred_at"]
+    route = find_route(session, code, lock=True)
+    if route is None:
+        # Withdrawn before its receipt reached routing (or an online dossier never received).
+        insert_once(session, withdrawals, dossier_code=code, withdrawn_at=stopped_at)
+        return
+    if route["status"] not in ("in_progress", "awaiting_supplement"):
+        log.info("withdrawal_ignored", extra={"dossier_code": code, "route_status": route["status"]})
+        return
+    session.execute(update(dossier_routes).where(dossier_routes.c.id == route["id"]).values(
+        status="stopped", stopped_at=stopped_at, paused_at=None))
+    reason = data.get("reason") or "Công dân rút hồ sơ."
+    for step in steps_of(session, route["id"]):
+        if step["status"] in STEP_OPEN:
+            dispatch.publish_cancelled(session, runtime, route, step, cancelled_at=stopped_at, reason=reason)
+            control_log.record(session, route, "stopped", step_id=step["step_id"], from_party=step["agency_name"],
+                               to_party=control_log.desk_name(route), at=stopped_at, note=reason)
+    session.execute(update(route_steps).where(route_steps.c.route_id == route["id"],
+                                              route_steps.c.status.in_(("planned", *STEP_OPEN)))
+                    .values(status="cancelled"))
+    log.info("route_stopped", extra={"dossier_code": code})
+
+
+# -- the apology (Mẫu 04) -------------------------------------------------------------------------
+def issue_apology(session: Session, runtime, route, *, new_due_at: datetime, reason: str, unit: str,
+                  issued_at: datetime) -> bool:
+    """Re-set the appointment once (Decree 61: "không quá một lần"); False if already done."""
+    won = session.execute(update(dossier_routes).where(
+        dossier_routes.c.id == route["id"], dossier_routes.c.apology_issued_at.is_(None),
+        dossier_routes.c.status == "in_progress").values(apology_issued_at=issued_at, due_at=new_due_at)
+        .returning(dossier_routes.c.id)).first()
+    if won is None:
+        return False
+    code = route["dossier_code"]
+    runtime.outbox.add(session, new_event(APOLOGY_ISSUED, source=SOURCE, subject=code, data={
+        "dossier_code": code, "original_due_at": isoformat(route["due_at"]), "new_due_at": isoformat(new_due_at),
+        "reason": reason, "issued_at": isoformat(issued_at), "unit": unit}))
+    log.info("apology_issued", extra={"dossier_code": code})
+    return True

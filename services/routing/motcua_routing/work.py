@@ -1,0 +1,128 @@
+"""The officer's side of local steps: claim, complete, forward, send back.
+
+A step is in an officer's work inbox when it reached this deployment's local queue (ROUTING_LOCAL_UNITS)
+and its unit lies within the officer's scope; any other step answers 404, as an unknown one would.
+Approving and signing are a leader's acts; a leader may also hand any step of the scope to someone.
+
+Completing applies the answer at once in the officer's transaction: the inbox, the route and the
+next agency's step change together, two officers cannot both complete one step (the route row is
+locked and the step's status checked under the lock), and the officer is told at once if the step
+was closed meanwhile. The same answer is then published on routing.step-results exactly as a
+province's handler would publish it; coming back, it finds the step closed and changes nothing.
+"""
+from __future__ import annotations
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from motcua_shared.web.auth import Principal
+from motcua_shared.web.errors import Conflict, Forbidden, Invalid, NotFound
+
+from . import clock, control_log, dispatch, reference, routes
+from .models import STEP_OPEN, route_steps
+from .plans import LEADER_ACTIONS
+from .scope import Scope
+
+
+def _step_in_inbox(session: Session, principal: Principal, step_id: str) -> tuple[dict, dict]:
+    """(route, step) with the route locked, or 404 when the step is not in the officer's inbox."""
+    step = routes.find_step(session, step_id)
+    if step is None or step["local_at"] is None or not Scope(principal).covers(step["unit_path"]):
+        raise NotFound("Không có bước xử lý này trong hộp công việc của bạn.", code="step_not_found")
+    route = routes.lock_route(session, step["route_id"])
+    return route, routes.find_step(session, step_id)
+
+
+def _officer(principal: Principal, step) -> str:
+    return f"{principal.name or principal.sub} – {step['agency_name']}"[:200]
+
+
+def _require_open(step) -> None:
+    if step["status"] not in STEP_OPEN:
+        raise Conflict("Bước xử lý đã kết thúc.", code="step_closed")
+
+
+def _require_leader_for(principal: Principal, step) -> None:
+    if step["action"] in LEADER_ACTIONS and not principal.has("leader"):
+        raise Forbidden("Bước phê duyệt, ký do lãnh đạo thực hiện.", code="leader_required")
+
+
+def _require_handler(principal: Principal, step, *, leader_may: bool = False) -> None:
+    """The caller holds the step (or, where allowed, is a leader of the scope)."""
+    _require_open(step)
+    if step["claimed_by"] == principal.sub or (leader_may and principal.has("leader")):
+        return
+    if step["status"] == "assigned":
+        raise Conflict("Cần nhận xử lý bước này trước.", code="step_not_claimed")
+    raise Conflict("Bước xử lý đang do cán bộ khác thực hiện.", code="step_claimed_by_other")
+
+
+def claim(session: Session, runtime, principal: Principal, step_id: str) -> tuple[dict, dict]:
+    route, step = _step_in_inbox(session, principal, step_id)
+    _require_open(step)
+    if step["claimed_by"] == principal.sub:
+        return route, step
+    if step["status"] == "claimed":
+        raise Conflict("Bước xử lý đang do cán bộ khác thực hiện.", code="step_claimed_by_other")
+    _require_leader_for(principal, step)
+    now = clock.now(runtime.settings)
+    values = {"status": "claimed", "claimed_by": principal.sub, "claimed_at": now}
+    session.execute(update(route_steps).where(route_steps.c.id == step["id"]).values(**values))
+    control_log.record(session, route, "claimed", step_id=step_id, from_party=step["agency_name"],
+                       to_party=step["agency_name"], to_person=_officer(principal, step), at=now)
+    return route, {**step, **values}
+
+
+def complete(session: Session, runtime, principal: Principal, step_id: str, *, outcome: str,
+             note: str | None) -> tuple[dict, dict]:
+    route, step = _step_in_inbox(session, principal, step_id)
+    _require_handler(principal, step)
+    _require_leader_for(principal, step)
+    now = clock.now(runtime.settings)
+    handled_by = _officer(principal, step)
+    routes.complete_step(session, runtime, route, step, outcome=outcome, completed_at=now, handled_by=handled_by,
+                         note=note, answered_at=now)
+    dispatch.publish_local_answer(session, runtime, route, step, outcome=outcome, completed_at=now,
+                                  handled_by=handled_by, note=note)
+    return route, routes.find_step(session, step_id)
+
+
+def forward(session: Session, runtime, principal: Principal, step_id: str, *, to_officer: str | None,
+            to_agency: str | None, note: str | None) -> tuple[dict, dict]:
+    """Hand the step to another officer, or to another agency of the same unit (its inbox)."""
+    route, step = _step_in_inbox(session, principal, step_id)
+    _require_handler(principal, step, leader_may=True)
+    now = clock.now(runtime.settings)
+    if to_agency is not None:
+        day = reference.local_day(step["assigned_at"])
+        agency = next((a for a in reference.agencies().at_unit(step["unit"], day) if a.id == to_agency), None)
+        if agency is None or agency.id == step["agency_id"]:
+            raise Invalid("Cơ quan nhận phải là một cơ quan khác của cùng đơn vị.", code="invalid_agency",
+                          invalid_params=[{"name": "to_agency", "code": "invalid_agency",
+                                           "reason": "Không phải cơ quan khác của đơn vị này."}])
+        values = {"agency_id": agency.id, "agency_name": agency.name, "status": "assigned", "claimed_by": None,
+                  "claimed_at": None}
+        to_party, to_person = agency.name, None
+    else:
+        values = {"status": "claimed", "claimed_by": to_officer, "claimed_at": now}
+        to_party, to_person = step["agency_name"], to_officer
+    session.execute(update(route_steps).where(route_steps.c.id == step["id"]).values(**values))
+    control_log.record(session, route, "forwarded", step_id=step_id, from_party=step["agency_name"],
+                       from_person=_officer(principal, step), to_party=to_party, to_person=to_person, at=now,
+                       note=note)
+    return route, {**step, **values}
+
+
+def send_back(session: Session, runtime, principal: Principal, step_id: str, *, note: str) -> tuple[dict, dict]:
+    """Return the dossier to the previous step of the plan, which is given again."""
+    route, step = _step_in_inbox(session, principal, step_id)
+    _require_handler(principal, step, leader_may=True)
+    if step["sequence"] == 1:
+        raise Conflict("Đây là bước đầu tiên, không có bước trước để trả lại.", code="no_previous_step")
+    now = clock.now(runtime.settings)
+    officer = _officer(principal, step)
+    session.execute(update(route_steps).where(route_steps.c.id == step["id"]).values(
+        status="sent_back", completed_at=now, handled_by=officer, note=note))
+    routes.assign_position(session, runtime, route, step["sequence"] - 1, at=now, kind="sent_back",
+                           from_party=step["agency_name"], from_person=officer, note=note)
+    return route, routes.find_step(session, step_id)
