@@ -32,6 +32,7 @@ import statistics
 import sys
 import tempfile
 import time
+import traceback
 import uuid
 from collections import deque
 from dataclasses import dataclass, field
@@ -44,12 +45,13 @@ ROOT = Path(__file__).resolve().parents[1]
 AMQP_ADMIN_URL = "amqp://guest:guest@127.0.0.1:5672/%2F"
 POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 CONSUMERS = ("routing", "notification", "postal", "reporting")
-# Where each consumer's effect of a dossier.received lands: (table, key column, time column).
-EFFECT_ROWS = {
-    "routing": ("dossier_routes", "dossier_code", "recorded_at"),
-    "notification": ("recipients", "dossier_code", "recorded_at"),
-    "postal": ("dossier_returns", "dossier_code", "recorded_at"),
-    "reporting": ("event_store", "subject", "stored_at"),  # the event's subject is the dossier code
+# Where each consumer's effect of a dossier.received lands: (table, key column, time column). The
+# tables of routing, notification and postal are the harness's (motcua_testing.pipeline.EFFECTS).
+EFFECT_COLUMNS = {
+    "routing": ("dossier_code", "recorded_at"),
+    "notification": ("dossier_code", "recorded_at"),
+    "postal": ("dossier_code", "recorded_at"),
+    "reporting": ("subject", "stored_at"),  # event_store; the event's subject is the dossier code
 }
 # Worker settings that matter for throughput: the benchmark runs the shipped defaults (read from
 # motcua_shared.settings), not the shorter ones the test harness uses, unless --env overrides them.
@@ -312,11 +314,24 @@ def _machine_busy() -> float:
     return (sum(parts[:8]) - idle) / CLK_TCK
 
 
-def cpu_snapshot(worker_pids: dict[str, int]) -> dict[str, float]:
+def _ours_or_shared(pid: int, database_prefix: str) -> bool:
+    """A postgres process serving one of our databases, or one of the server's own (WAL writer,
+    checkpointer...), which work for every client; backends of other databases are someone else's."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            title = f.read().decode(errors="replace")
+    except OSError:
+        return False
+    if "127.0.0.1(" not in title and "[local]" not in title:
+        return True  # postmaster or an auxiliary process
+    return f" {database_prefix}" in title
+
+
+def cpu_snapshot(worker_pids: dict[str, int], database_prefix: str) -> dict[str, float]:
     snap = {f"{name} worker": _proc_cpu(pid) for name, pid in worker_pids.items()}
     snap["rabbitmq"] = sum(_proc_cpu(p) for p in _procs_named({"beam.smp"}))
     # Backends that exit during the phase take their CPU time with them; the pools keep ours alive.
-    snap["postgres"] = sum(_proc_cpu(p) for p in _procs_named({"postgres"}))
+    snap["postgres"] = sum(_proc_cpu(p) for p in _procs_named({"postgres"}) if _ours_or_shared(p, database_prefix))
     snap["benchmark"] = _proc_cpu(os.getpid())
     snap["machine"] = _machine_busy()
     return snap
@@ -343,6 +358,7 @@ class Resources:
     systems: list[object] = field(default_factory=list)
     tmpdirs: list[Path] = field(default_factory=list)
     keep_logs: bool = False
+    show_logs: bool = False  # print the tail of each worker log before removing it (after a failure)
 
     def cleanup(self) -> list[str]:
         problems = []
@@ -371,6 +387,13 @@ class Resources:
                 problems.append(f"deleting vhost {vhost}: {exc!r}")
         self.vhosts.clear()
         for path in self.tmpdirs:
+            if self.show_logs:
+                for log in sorted(path.glob("*.log")):
+                    lines = log.read_text(errors="replace").splitlines()
+                    notable = [line for line in lines if '"level": "info"' not in line][-6:] or lines[-2:]
+                    print(f"--- {log.name} (last warnings and errors):", file=sys.stderr)
+                    for line in notable:
+                        print("    " + line[:400], file=sys.stderr)
             if self.keep_logs:
                 print(f"worker logs kept in {path}", file=sys.stderr)
             else:
@@ -420,6 +443,14 @@ def check_workers_alive(system) -> None:
         raise BenchmarkError(f"worker(s) exited: {dead}; last lines of {name}:\n{tail}")
 
 
+def check_no_dead_letters(system) -> None:
+    from motcua_testing.pipeline import dead_letters
+
+    dead = {queue: n for queue, n in dead_letters(system.amqp_url).items() if n}
+    if dead:
+        raise BenchmarkError(f"events were dead-lettered {dead}: a handler fails (see the worker logs below)")
+
+
 def write_events(system, events, chunk: int) -> None:
     """Write events into intake's outbox `chunk` per transaction, exactly as intake does (Outbox.add)."""
     rt = system.runtime("intake")
@@ -454,8 +485,9 @@ def wait_for_counts(system, target: int, timeout: float, what: str, on_poll=None
         if now > deadline:
             raise BenchmarkError(f"timed out after {timeout:.0f}s waiting for {what}: counts {counts}, target {target}")
         polls += 1
-        if polls % 20 == 0:
+        if polls % 20 == 0:  # about once a second: fail fast instead of waiting out the timeout
             check_workers_alive(system)
+            check_no_dead_letters(system)
         time.sleep(POLL_INTERVAL)
 
 
@@ -463,13 +495,24 @@ def effect_times(system, prefix: str) -> dict[str, dict[str, datetime]]:
     """consumer -> {dossier code: the time its row was recorded} for codes starting with `prefix`."""
     from sqlalchemy import select
 
+    from motcua_shared.events.catalogue.dossier import DOSSIER_RECEIVED
+    from motcua_testing.pipeline import EFFECTS
+
+    tables = {**EFFECTS, "reporting": "event_store"}
     out = {}
-    for consumer, (table_name, key, stamp) in EFFECT_ROWS.items():
+    for consumer, (key, stamp) in EFFECT_COLUMNS.items():
+        table_name = tables[consumer]
         rt = system.runtime(consumer)
         table = rt.spec.metadata.tables[table_name]
+        query = select(table.c[key], table.c[stamp]).where(table.c[key].like(prefix + "%"))
+        if "type" in table.c:  # reporting stores every event about the dossier; we time the received one
+            query = query.where(table.c.type == DOSSIER_RECEIVED)
         with rt.engine.connect() as conn:
-            rows = conn.execute(select(table.c[key], table.c[stamp]).where(table.c[key].like(prefix + "%"))).all()
-        out[consumer] = {code: ts for code, ts in rows}
+            rows = conn.execute(query).all()
+        first: dict[str, datetime] = {}
+        for code, ts in rows:
+            first[code] = min(ts, first.get(code, ts))
+        out[consumer] = first
     return out
 
 
@@ -495,15 +538,17 @@ def measure_pipeline(system, n: int, chunk: int, timeout: float, run_tag: str) -
         if state["inserted"] and "outbox" not in done and unsent_count(system) == 0:
             done["outbox"] = now
 
-    cpu_before = cpu_snapshot(worker_pids(system))
+    database_prefix = system.database_urls["intake"].rsplit("/", 1)[1].removesuffix("_intake")
+    cpu_before = cpu_snapshot(worker_pids(system), database_prefix)
     t0 = time.monotonic()
     t0_wall = now_utc()
     write_events(system, events, chunk)
     t_inserted = time.monotonic()
+    t_inserted_wall = now_utc()
     state["inserted"] = True
     done = wait_for_counts(system, target, timeout, f"{n} events at every consumer", on_poll)
     t_end = max(done[c] for c in CONSUMERS)
-    cpu = cpu_share(cpu_before, cpu_snapshot(worker_pids(system)), max(1e-3, t_end - t0))
+    cpu = cpu_share(cpu_before, cpu_snapshot(worker_pids(system), database_prefix), max(1e-3, t_end - t0))
 
     # The same clock read from the rows themselves (finer than the 50 ms polling).
     stamps = effect_times(system, prefix)
@@ -521,6 +566,8 @@ def measure_pipeline(system, n: int, chunk: int, timeout: float, run_tag: str) -
         "relay_eps": n / (done["outbox"] - t0),
         "relay_eps_rows": n / (max(sent) - t0_wall).total_seconds(),
         "insert_s": t_inserted - t0,
+        # How far the relay trailed the writer: its last sent_at after the last insert's commit.
+        "relay_lag_s": (max(sent) - t_inserted_wall).total_seconds(),
         "pipeline_s": t_end - t0,
         "cpu": cpu,
     }
@@ -603,6 +650,9 @@ def one_run(res: Resources, run_index: int, args, worker_env: dict[str, str], bo
     res.systems.remove(system)
     codes = system.processes.stop_all()
     system.close()
+    if not res.keep_logs:
+        res.tmpdirs.remove(system.var_dir)
+        shutil.rmtree(system.var_dir, ignore_errors=True)
     if any(code != 0 for code in codes.values()):
         print(f"warning: worker exit codes {codes}", file=sys.stderr)
     return result
@@ -619,13 +669,14 @@ ROWS = [
     ("bare_fanout_e2e", "bare pika: fan-out to 4 queues/4 consumers, e2e", "msg/s", "{:,.0f}"),
     ("pipeline_eps", "outbox -> 4 consumers, end to end (polled)", "ev/s", "{:,.0f}"),
     ("pipeline_eps_rows", "  same, from the rows' timestamps", "ev/s", "{:,.0f}"),
-    ("relay_eps", "  relay: outbox empty (polled)", "ev/s", "{:,.0f}"),
+    ("relay_eps", "  relay: outbox empty (polled; capped by the writer)", "ev/s", "{:,.0f}"),
     ("relay_eps_rows", "  relay: last sent_at", "ev/s", "{:,.0f}"),
     ("consumer_eps_routing", "  routing consumer, first->last row", "ev/s", "{:,.0f}"),
     ("consumer_eps_notification", "  notification consumer", "ev/s", "{:,.0f}"),
     ("consumer_eps_postal", "  postal consumer", "ev/s", "{:,.0f}"),
     ("consumer_eps_reporting", "  reporting consumer", "ev/s", "{:,.0f}"),
     ("insert_s", "  time to write the N outbox rows", "s", "{:.2f}"),
+    ("relay_lag_s", "  relay's last sent_at after the last insert", "s", "{:.2f}"),
     ("ratio_pipeline_to_bare", "ratio pipeline / bare e2e", "x", "{:.3f}"),
     ("ratio_pipeline_to_fanout", "ratio pipeline / bare fan-out e2e", "x", "{:.3f}"),
     ("lat_p50", "latency outbox -> all 4 consumers, p50", "ms", "{:.1f}"),
@@ -754,10 +805,14 @@ def main(argv=None) -> int:
     from motcua_testing.databases import DatabaseFactory
     from motcua_testing.pipeline import received_event
 
-    def on_term(signum, _frame):
+    interrupted = []
+
+    def on_signal(signum, _frame):
+        interrupted.append(signum)
         raise KeyboardInterrupt(f"signal {signum}")
 
-    signal.signal(signal.SIGTERM, on_term)
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
     if not RabbitmqctlAdmin.available():
         print("rabbitmqctl is not on PATH: the benchmark needs it to create and delete its vhosts", file=sys.stderr)
         return 2
@@ -766,6 +821,7 @@ def main(argv=None) -> int:
     runs: list[dict] = []
     status = 0
     started = time.monotonic()
+    context: dict = {}
     try:
         context = machine_context()
         context["worker settings"] = " ".join(f"{k}={v}" for k, v in worker_env.items())
@@ -780,13 +836,21 @@ def main(argv=None) -> int:
                   + (f"bare e2e {result['bare_e2e']:,.0f} msg/s, " if "bare_e2e" in result else "")
                   + f"latency p50 {result['lat_p50']:.1f} ms p99 {result['lat_p99']:.1f} ms "
                   f"({time.monotonic() - t:.0f} s)", flush=True)
-    except KeyboardInterrupt:
-        print("\ninterrupted: cleaning up", file=sys.stderr)
-        status = 130
-    except BenchmarkError as exc:
-        print(f"benchmark failed: {exc}", file=sys.stderr)
-        res.keep_logs = res.keep_logs or bool(res.tmpdirs)
-        status = 1
+    except BaseException as exc:  # noqa: BLE001 - everything below ends in the cleanup
+        if interrupted or isinstance(exc, KeyboardInterrupt):
+            # An interrupt inside a database call may surface as a driver error: it is still an interrupt.
+            print("\ninterrupted: cleaning up", file=sys.stderr)
+            status = 130
+        elif isinstance(exc, BenchmarkError):
+            print(f"benchmark failed: {exc}", file=sys.stderr)
+            res.show_logs = True
+            status = 1
+        elif isinstance(exc, Exception):
+            traceback.print_exc()
+            res.show_logs = True
+            status = 1
+        else:
+            raise
     finally:
         previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not stop the cleanup
         signal.signal(signal.SIGTERM, signal.SIG_IGN)

@@ -29,7 +29,10 @@ def is_sqlite(engine_or_url) -> bool:
     return url.get_backend_name() == "sqlite"
 
 
-def make_engine(url: str, *, pool_size: int = 10) -> Engine:
+def make_engine(url: str, *, pool_size: int = 10, pre_ping: bool = True) -> Engine:
+    """`pre_ping` costs a round trip per checkout (a quarter of a worker's time per event, measured by
+    benchmarks/pipeline_throughput.py); workers turn it off because they survive a dead connection
+    anyway: the failed statement is an infrastructure error, retried on a fresh connection."""
     if is_sqlite(url):
         database = make_url(url).database
         if database and database != ":memory:":
@@ -39,7 +42,7 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
         # pysqlite opens transactions lazily and wrongly; take control so BEGIN is explicit.
         event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
         return engine
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True,
+    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=pre_ping,
                          pool_recycle=1800)
 
 

@@ -54,6 +54,7 @@ class Runtime:
     spec: ServiceSpec
     settings: Settings = None  # type: ignore[assignment]
     extras: dict = field(default_factory=dict)
+    pre_ping: bool = True  # workers set False: see db.make_engine
 
     def __post_init__(self):
         if self.settings is None:
@@ -61,7 +62,7 @@ class Runtime:
 
     @cached_property
     def engine(self):
-        return make_engine(self.settings.database_url)
+        return make_engine(self.settings.database_url, pre_ping=self.pre_ping)
 
     @cached_property
     def sessions(self) -> sessionmaker:

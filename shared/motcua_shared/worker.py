@@ -39,7 +39,7 @@ def build(runtime: Runtime) -> tuple[ConsumerRunner, OutboxRelay]:
 
 
 def run(spec: ServiceSpec) -> None:
-    runtime = Runtime(spec)
+    runtime = Runtime(spec, pre_ping=False)
     consumer, relay = build(runtime)
 
     def shutdown(signum, _frame):
