@@ -13,7 +13,7 @@ from motcua_shared import migrations
 class DatabaseFactory:
     def __init__(self, admin_url: str):
         self.admin_url = admin_url
-        self.engine = create_engine(admin_url, isolation_level="AUTOCOMMIT", pool_size=1)
+        self.engine = create_engine(admin_url, isolation_level="AUTOCOMMIT", pool_size=1, pool_pre_ping=True)
         self.run_id = uuid.uuid4().hex[:8]
         self.templates: dict[str, str] = {}
         self.created_empty: list[str] = []

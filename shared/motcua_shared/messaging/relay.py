@@ -115,7 +115,8 @@ class OutboxRelay:
         log.info("relay_started", extra={"window": self.batch_size})
 
     def _on_channel_closed(self, channel, reason) -> None:
-        log.warning("relay_channel_closed", extra={"error": str(reason)[:200]})
+        (log.info if self._stopping.is_set() else log.warning)("relay_channel_closed",
+                                                               extra={"error": str(reason)[:200]})
         if self._connection is not None and self._connection.is_open:
             self._connection.close()
 

@@ -1,4 +1,4 @@
-from ..blueprint import Blueprint
+from motcua_shared.web.blueprint import Blueprint
 
 blp = Blueprint("calendar", __name__, url_prefix="/api/v1/calendar",
                 description="Lịch làm việc: ngày nghỉ và ngày làm việc bù do quản trị viên tỉnh khai báo (ghi đè lịch "

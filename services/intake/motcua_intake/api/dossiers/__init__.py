@@ -1,4 +1,4 @@
-from ..blueprint import Blueprint
+from motcua_shared.web.blueprint import Blueprint
 
 blp = Blueprint("dossiers", __name__, url_prefix="/api/v1/dossiers",
                 description="Hồ sơ: tiếp nhận tại bộ phận một cửa, trực tuyến hoặc qua bưu chính; quyết định khi tiếp "

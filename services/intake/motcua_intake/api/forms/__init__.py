@@ -1,4 +1,4 @@
-from ..blueprint import Blueprint
+from motcua_shared.web.blueprint import Blueprint
 
 blp = Blueprint("forms", __name__, url_prefix="/api/v1",
                 description="Biểu mẫu in (Thông tư 01/2018/TT-VPCP): giấy tiếp nhận và hẹn trả kết quả (Mẫu 01), "

@@ -1,4 +1,4 @@
-from ..blueprint import Blueprint
+from motcua_shared.web.blueprint import Blueprint
 
 blp = Blueprint("public", __name__, url_prefix="",
                 description="Tra cứu công khai (không cần đăng nhập): tình trạng hồ sơ theo mã hồ sơ và số định danh.")
