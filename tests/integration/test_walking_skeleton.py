@@ -114,3 +114,15 @@ def test_the_correlation_id_travels_from_the_request_into_the_event_and_the_cons
     for name in ("intake-worker", "routing-worker"):
         log = system.processes.log(name)
         assert "014090001234" not in log and "0912345678" not in log and "hung@example.vn" not in log
+
+
+@pytest.mark.parametrize("service,path,role", [
+    ("intake", "/api/v1/dossiers?stauts=received", "receptionist"),
+    ("routing", "/api/v1/steps?stauts=open", "specialist"),
+    ("postal", "/api/v1/shipments?stauts=failed", "receptionist"),
+    ("reporting", "/api/v1/reports/summary?from=2019-01-01&to=2019-05-31&unit=04222&fromat=csv", "leader"),
+])
+def test_a_mistyped_query_parameter_is_refused_not_ignored(system, service, path, role):
+    answer = system.client(service).get(path, headers=system.auth(role, unit="04222"))
+    assert answer.status_code == 422, answer.get_data(as_text=True)[:300]
+    assert any(p["code"] == "unknown_field" for p in answer.get_json()["invalid_params"])
