@@ -1,20 +1,36 @@
-"""Events notification acts on (called at most once per event id, inside the consumer's transaction)."""
-from datetime import datetime, timezone
+"""Events notification acts on (called at most once per event id, inside the consumer's transaction).
 
-from sqlalchemy import insert
+Each citizen-facing event of the catalogue becomes a notice; dossier.submitted and dossier.received
+also bring the contact. Nothing here calls a provider: the messages are written `created` and the
+delivery job sends them once this transaction has committed.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
 from sqlalchemy.orm import Session
 
 from motcua_shared.events import Event
-from motcua_shared.events.catalogue.dossier import DOSSIER_RECEIVED
+from motcua_shared.settings import Settings
 
-from .models import recipients
-
-
-def on_dossier_received(session: Session, event: Event) -> None:
-    applicant = event.data["applicant"]
-    session.execute(insert(recipients).values(
-        dossier_code=event.data["code"], full_name=applicant["full_name"], phone=applicant.get("phone"),
-        email=applicant.get("email"), recorded_at=datetime.now(timezone.utc)))
+from . import notice_drafts, notices, providers
+from .clock import system_clock
+from .options import Options
 
 
-HANDLERS = {DOSSIER_RECEIVED: on_dossier_received}
+def handlers(settings: Settings, options: Options) -> dict[str, Callable[[Session, Event], None]]:
+    channels = providers.build(settings).channels
+    clock = system_clock(options.clock_offset)
+
+    def on_citizen_event(session: Session, event: Event) -> None:
+        now = clock()
+        draft = notice_drafts.draft(event, options.tz)
+        if draft is None:  # e.g. a shipment's `accepted`: nothing the citizen needs to hear
+            return
+        if event.type in notice_drafts.CONTACT_EVENTS:
+            notices.record_contact(session, event.data, as_of=draft.occurred_at, now=now)
+        notices.record_notice(session, event_id=event.id, event_type=event.type,
+                              correlation_id=event.correlationid, draft=draft, now=now)
+        notices.address_pending(session, draft.dossier_code, options, channels, now)
+
+    return {event_type: on_citizen_event for event_type in notice_drafts.DRAFTERS}

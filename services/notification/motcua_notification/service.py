@@ -13,9 +13,16 @@ def _blueprints():
 
 
 def _handlers():
-    from .handlers import HANDLERS
+    from .handlers import handlers
+    from .options import from_environment
 
-    return HANDLERS
+    return handlers(*from_environment())
+
+
+def _periodic(runtime):
+    from .jobs import periodic
+
+    return periodic(runtime)
 
 
 SPEC = ServiceSpec(
@@ -26,5 +33,6 @@ SPEC = ServiceSpec(
     migrations=Path(__file__).parent / "migrations",
     blueprints=_blueprints,
     handlers=_handlers,
+    periodic=_periodic,
     settings=config.SETTINGS,
 )

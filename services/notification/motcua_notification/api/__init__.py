@@ -1,6 +1,11 @@
-"""The notification service's HTTP API (its resources arrive with its own issue; the operations endpoints
-come from the shared app factory)."""
+"""Notification's HTTP API: one package per resource, one module per endpoint."""
 
 
 def blueprints() -> list:
-    return []
+    from .dossiers import blp as dossiers
+    from .opt_outs import blp as opt_outs
+    from .receipts import blp as receipts
+    from .templates import blp as templates
+    from .unsubscribe import blp as unsubscribe
+
+    return [dossiers, templates, receipts, opt_outs, unsubscribe]

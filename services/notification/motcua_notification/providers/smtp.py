@@ -1,0 +1,164 @@
+"""E-mail over SMTP (contracts.md §6), with a small pool of open connections.
+
+What a refusal means for the message: a 5xx about the recipient or the content is permanent (the
+mailbox does not exist, the message is refused); everything about the relay itself (connection
+refused, time-out, 4xx, a wrong password, STARTTLS missing) is temporary, because it is not the
+message's fault and an operator can fix it before the retries run out.
+"""
+from __future__ import annotations
+
+import queue
+import smtplib
+import ssl
+import time
+from email.message import EmailMessage
+from email.policy import SMTP as SMTP_POLICY
+from email.utils import formatdate, parseaddr
+
+from . import base
+
+# An idle connection older than this is closed rather than reused: relays drop idle clients.
+MAX_IDLE_SECONDS = 30.0
+
+
+class SmtpProvider:
+    name = "smtp"
+    channel = "email"
+    medium = "email"
+    receipts = False  # the relay's 250 is the last word SMTP gives; bounces are not followed
+    receipt_secret = ""
+
+    def __init__(self, *, host: str, port: int, username: str = "", password: str = "", starttls: bool = False,
+                 timeout: float = 10.0, mail_from: str, pool_size: int = 8):
+        self.host = host
+        self.port = port
+        self.username = username
+        self.password = password
+        self.starttls = starttls
+        self.timeout = timeout
+        self.mail_from = mail_from
+        self.envelope_from = parseaddr(mail_from)[1]
+        self.domain = self.envelope_from.rpartition("@")[2] or "motcua.local"
+        self._pool: queue.LifoQueue[tuple[smtplib.SMTP, float]] = queue.LifoQueue(maxsize=pool_size)
+
+    def accepts(self, message: base.Outgoing) -> bool:
+        return message.channel == "email"
+
+    # -- the message -----------------------------------------------------------------------------
+    def mime(self, message: base.Outgoing) -> EmailMessage:
+        """UTF-8 parts, RFC 2047 encoded subject and display name, the notice attached."""
+        mail = EmailMessage(policy=SMTP_POLICY)
+        mail["From"] = self.mail_from
+        mail["To"] = message.recipient
+        mail["Subject"] = message.subject or ""
+        mail["Date"] = formatdate(usegmt=True)
+        mail["Message-ID"] = f"<{message.id}@{self.domain}>"
+        mail["Auto-Submitted"] = "auto-generated"  # no vacation auto-replies to a no-reply address
+        if message.unsubscribe_url:
+            mail["List-Unsubscribe"] = f"<{message.unsubscribe_url}>"
+            mail["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"  # RFC 8058
+        mail.set_content(message.text, charset="utf-8")
+        if message.html:
+            mail.add_alternative(message.html, subtype="html", charset="utf-8")
+        if message.attachment and message.attachment_name:
+            mail.add_attachment(message.attachment, subtype="html", charset="utf-8",
+                                filename=message.attachment_name)
+        return mail
+
+    # -- connections -----------------------------------------------------------------------------
+    def _connect(self) -> smtplib.SMTP:
+        connection = smtplib.SMTP(self.host, self.port, timeout=self.timeout, local_hostname=self.domain)
+        try:
+            connection.ehlo()
+            if self.starttls:
+                connection.starttls(context=ssl.create_default_context())
+                connection.ehlo()
+            if self.username:
+                connection.login(self.username, self.password)
+        except BaseException:
+            _close(connection)
+            raise
+        return connection
+
+    def _borrow(self) -> tuple[smtplib.SMTP, bool]:
+        while True:
+            try:
+                connection, since = self._pool.get_nowait()
+            except queue.Empty:
+                return self._connect(), False
+            if time.monotonic() - since < MAX_IDLE_SECONDS:
+                return connection, True
+            _close(connection)
+
+    def _give_back(self, connection: smtplib.SMTP) -> None:
+        try:
+            self._pool.put_nowait((connection, time.monotonic()))
+        except queue.Full:
+            _close(connection)
+
+    # -- sending ---------------------------------------------------------------------------------
+    def send(self, message: base.Outgoing) -> base.Outcome:
+        mail = self.mime(message)
+        try:
+            connection, reused = self._borrow()
+        except smtplib.SMTPAuthenticationError as exc:
+            return base.temporary(f"smtp auth {exc.smtp_code}", exc.smtp_code)
+        except (smtplib.SMTPException, OSError) as exc:
+            return base.temporary(type(exc).__name__)
+        try:
+            return self._deliver(connection, mail, message)
+        except smtplib.SMTPServerDisconnected:
+            if not reused:
+                return base.temporary("SMTPServerDisconnected")
+            # A pooled connection the relay had closed: nothing was sent on it; try once on a fresh one.
+            try:
+                return self._deliver(self._connect(), mail, message)
+            except (smtplib.SMTPException, OSError) as exc:
+                return base.temporary(type(exc).__name__)
+
+    def _deliver(self, connection: smtplib.SMTP, mail: EmailMessage, message: base.Outgoing) -> base.Outcome:
+        try:
+            connection.send_message(mail, from_addr=self.envelope_from, to_addrs=[message.recipient])
+        except smtplib.SMTPServerDisconnected:
+            _close(connection)
+            raise
+        except smtplib.SMTPRecipientsRefused as exc:
+            code = next(iter(exc.recipients.values()))[0]
+            return self._refused(connection, "smtp recipient", code)
+        except smtplib.SMTPNotSupportedError:
+            # An address the relay cannot carry (non-ASCII without SMTPUTF8): no retry will change that.
+            self._reset(connection)
+            return base.permanent("smtp utf8 unsupported")
+        except smtplib.SMTPSenderRefused as exc:
+            self._reset(connection)
+            return base.temporary(f"smtp sender {exc.smtp_code}", exc.smtp_code)
+        except smtplib.SMTPResponseException as exc:
+            return self._refused(connection, "smtp", exc.smtp_code)
+        except (smtplib.SMTPException, OSError) as exc:
+            _close(connection)
+            return base.temporary(type(exc).__name__)
+        self._give_back(connection)
+        return base.accepted("smtp 250", 250)
+
+    def _refused(self, connection: smtplib.SMTP, what: str, code: int) -> base.Outcome:
+        self._reset(connection)
+        if 500 <= code < 600:
+            return base.permanent(f"{what} {code}", code)
+        return base.temporary(f"{what} {code}", code)
+
+    def _reset(self, connection: smtplib.SMTP) -> None:
+        """After a refusal the session is still good once reset; keep it for the next message."""
+        try:
+            connection.rset()
+        except (smtplib.SMTPException, OSError):
+            _close(connection)
+            return
+        self._give_back(connection)
+
+
+def _close(connection: smtplib.SMTP) -> None:
+    try:
+        connection.quit()
+    except (smtplib.SMTPException, OSError):
+        connection.close()
+
