@@ -4,7 +4,8 @@
 2. create the service and partner broker users with their permissions (contracts.md §4);
 3. declare the whole broker topology;
 4. migrate and seed every service's database (SQLite under var/ unless <SERVICE>_DATABASE_URL);
-5. start each service's API and worker; Ctrl-C (or SIGTERM) stops them all cleanly.
+5. start each service's API and worker, and, unless SMTP_HOST or SMS_GATEWAY_URL is set, the
+   development mail catcher and SMS sink; Ctrl-C (or SIGTERM) stops them all cleanly.
 """
 from __future__ import annotations
 
@@ -65,6 +66,10 @@ def main() -> int:
         for step in ("migrate", "seed"):
             subprocess.run([python, "-m", f"motcua_{service}", step], check=True)
     children: list[tuple[str, subprocess.Popen]] = []
+    if not (os.environ.get("SMTP_HOST") or os.environ.get("SMS_GATEWAY_URL")):
+        # No real providers configured: catch the e-mails and SMS locally (notification's defaults
+        # point there) so a newcomer sees every message: http://127.0.0.1:8090/messages and /mails.
+        children.append(("dev sinks", subprocess.Popen([python, "-m", "motcua_notification.devsinks"])))
     for service in SERVICES:
         for command in ("api", "worker"):
             children.append((f"{service} {command}", subprocess.Popen([python, "-m", f"motcua_{service}", command])))
