@@ -10,7 +10,7 @@ allows scripts, styles and requests to this origin only.
 """
 from pathlib import Path
 
-from flask_smorest import Blueprint
+from motcua_shared.web.blueprint import Blueprint
 
 PACKAGE = Path(__file__).resolve().parents[1]
 

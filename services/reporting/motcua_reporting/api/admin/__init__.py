@@ -1,4 +1,4 @@
-from flask_smorest import Blueprint
+from motcua_shared.web.blueprint import Blueprint
 
 blp = Blueprint("admin", __name__, url_prefix="/api/v1/admin", description="Quản trị: dựng lại số liệu từ kho sự kiện.")
 
