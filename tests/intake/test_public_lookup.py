@@ -80,3 +80,11 @@ def test_the_catalogue_and_lookup_need_no_login_but_the_officer_view_does(desk):
     code = desk.receive()["code"]
     assert desk.client.get(f"/api/v1/dossiers/{code}").status_code == 401
     assert desk.client.get(f"/api/v1/dossiers/{code}", headers=token("citizen", sub=RIGHT)).status_code == 200
+
+
+def test_the_link_in_every_message_prefills_the_dossier_code_and_nothing_else(desk):
+    code = "H52.04222-190315-0001"
+    page = desk.client.get(f"/tra-cuu?ma={code}").get_data(as_text=True)
+    assert f'value="{code}"' in page
+    hostile = desk.client.get('/tra-cuu?ma="><script>alert(1)</script>').get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in hostile and 'value=""' in hostile

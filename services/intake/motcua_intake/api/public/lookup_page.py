@@ -15,6 +15,7 @@ from ...forms.render import page
 from . import blp
 
 ID_NUMBER = re.compile(r"\d{12}|\d{9}")
+DOSSIER_CODE = re.compile(r"[A-Za-z0-9.\-]{8,60}")
 PAGE = {"200": {"description": "Trang tra cứu (HTML, tiếng Việt).", "content": {"text/html": {}}}}
 
 
@@ -28,8 +29,9 @@ def _render(status: int = 200, **context):
 class LookupPage(MethodView):
     @blp.doc(responses=PAGE)
     def get(self):
-        """Trang tra cứu hồ sơ"""
-        return _render(code="")
+        """Trang tra cứu hồ sơ (`?ma=<mã hồ sơ>` điền sẵn mã, như trong các tin nhắn gửi công dân)"""
+        prefill = request.args.get("ma", "").strip()[:60]
+        return _render(code=prefill if DOSSIER_CODE.fullmatch(prefill) else "")
 
     @blp.doc(responses=PAGE)
     def post(self):
