@@ -1,0 +1,538 @@
+#!/usr/bin/env python
+"""Load test of the whole pipeline: N dossiers through the five real services, each followed to the end.
+
+    .venv/bin/python loadtest/pipeline_load.py [--dossiers N] [--concurrency C] [--duration-limit S] [--json]
+
+It builds a fresh system (a vhost, five PostgreSQL databases copied from migrated templates, the five
+real worker processes, the development SMTP and SMS sinks on free loopback ports), then:
+
+- C submitter threads POST /api/v1/dossiers at the commune desks of Sông Mã (receptionists of each
+  commune, commune-level single-step procedures from the catalogue);
+- one officer thread per commune works routing's inbox through its API (claim, complete approved);
+- a monitor thread polls the databases and the broker and records, per dossier, when each stage was
+  first seen: a step in the inbox, `processed` at intake, counted by reporting, notified (the
+  dossier_received and result_ready messages handed to both providers); and samples queue depths
+  (passive queue_declare) and every service's outbox lag.
+
+The APIs run in-process (a Flask test client per call, from many threads): the load goes through the
+real application code, database and broker, without gunicorn's process model in the measurement.
+
+At the end it asserts: every dossier counted exactly once by reporting (its summary totals and its
+dossiers table), every notice sent exactly once per channel (ledger rows per dossier, template and
+channel, and the sinks' totals equal the ledger's), nothing dead-lettered. Everything it created is
+removed on exit, also on Ctrl-C. Only 127.0.0.1 is contacted. Stage times are observation times of a
+poll every MONITOR_INTERVAL seconds, so they carry up to that much resolution error.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+SERVICES_ORDER = ("intake", "routing", "notification", "postal", "reporting")
+MONITOR_INTERVAL = 0.1
+NOTIFIED_TEMPLATES = ("dossier_received", "result_ready")
+CHANNELS = ("sms", "email")
+SENT = ("sending", "delivered")  # handed to the provider (SMS waits for a receipt in `sending`)
+STAGES = ("submit_to_step_visible", "step_completed_to_processed", "processed_to_counted",
+          "received_to_notified", "submit_to_done")
+
+
+class LoadError(AssertionError):
+    pass
+
+
+def local_today() -> date:
+    return datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
+
+
+# ------------------------------------------------------------------------------------------------
+# The workload: which desks, which procedures
+# ------------------------------------------------------------------------------------------------
+def song_ma_communes(on: date) -> list[str]:
+    """The communes of Sông Mã in force on `on` (04168..04222 in either hierarchy)."""
+    from motcua_shared.reference import load_units
+
+    return sorted(u.code for u in load_units().units_on(on) if "04168" <= u.code <= "04222")
+
+
+def commune_procedures() -> list:
+    """Commune-level procedures handled by one commune step in both hierarchies, not inter-agency."""
+    from motcua_shared.reference import load_catalogue
+
+    return [p for p in load_catalogue().all()
+            if p.level.value == "commune" and not p.inter_agency and len(p.route) == 1
+            and p.route == p.route_two_level and len(p.handlers_two_level) == 1]
+
+
+def dossier_payload(index: int, unit: str, procedure) -> dict:
+    documents = [{"name": d.name, "copy_type": d.copy_type.value, "count": d.count}
+                 for d in procedure.documents if not d.condition] or \
+                [{"name": "Tờ khai", "copy_type": "original", "count": 1}]
+    return {
+        "procedure_code": procedure.code, "channel": "counter", "receiving_unit": unit,
+        "applicant": {"full_name": f"Lò Văn Tải {index}", "id_number": f"0141{index:08d}",
+                      # one phone per dossier: the per-recipient SMS limit must not hold a load test back
+                      "phone": f"09{index:08d}", "email": f"tai{index}@example.vn",
+                      "address": "Bản Hưng Mai"},
+        "return_method": "counter", "documents": documents,
+    }
+
+
+# ------------------------------------------------------------------------------------------------
+# Sinks: the development mail catcher and SMS gateway, as their own process
+# ------------------------------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Sinks:
+    def __init__(self, log_dir: Path):
+        self.smtp_port, self.http_port = free_port(), free_port()
+        self.base = f"http://127.0.0.1:{self.http_port}"
+        handle = open(log_dir / "devsinks.log", "ab")
+        self.popen = subprocess.Popen(
+            [sys.executable, "-m", "motcua_notification.devsinks", "--host", "127.0.0.1",
+             "--smtp-port", str(self.smtp_port), "--http-port", str(self.http_port)],
+            stdout=handle, stderr=subprocess.STDOUT, start_new_session=True)
+        handle.close()
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if requests.get(f"{self.base}/healthz", timeout=1).ok:
+                    break
+            except requests.RequestException:
+                pass
+            if self.popen.poll() is not None or time.monotonic() > deadline:
+                raise LoadError("the development sinks did not start (see devsinks.log)")
+            time.sleep(0.1)
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(self.smtp_port),
+                "SMS_GATEWAY_URL": f"{self.base}/send"}
+
+    def totals(self) -> dict[str, int]:
+        return {"sms": requests.get(f"{self.base}/messages", timeout=10).json()["total"],
+                "email": requests.get(f"{self.base}/mails", timeout=10).json()["total"]}
+
+    def stop(self) -> None:
+        if self.popen.poll() is None:
+            os.killpg(self.popen.pid, signal.SIGTERM)
+            try:
+                self.popen.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.popen.pid, signal.SIGKILL)
+                self.popen.wait()
+
+
+def notification_env(sinks: Sinks) -> dict[str, str]:
+    # Quiet hours would hold non-urgent SMS until the morning: a load test measures the pipeline.
+    return {**sinks.env, "NOTIFICATION_QUIET_HOURS": "off"}
+
+
+# ------------------------------------------------------------------------------------------------
+# The run
+# ------------------------------------------------------------------------------------------------
+@dataclass
+class Track:
+    code: str
+    unit: str
+    submitted: float  # monotonic, when intake answered 201
+    step_visible: float | None = None
+    last_step_completed: float | None = None
+    processed: float | None = None
+    counted: float | None = None
+    received_notified: float | None = None
+    notified: float | None = None
+
+
+@dataclass
+class LoadRun:
+    system: object
+    sinks: Sinks
+    dossiers: int
+    concurrency: int
+    duration_limit: float
+    rate: float | None = None  # submissions per second; None submits as fast as the submitters can
+    seed: int = 1
+    tracks: dict[str, Track] = field(default_factory=dict)
+    queue_samples: list[dict[str, int]] = field(default_factory=list)
+    lag_samples: list[dict[str, tuple[int, float]]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def __post_init__(self):
+        self.today = local_today()
+        self.units = song_ma_communes(self.today)
+        self.procedures = commune_procedures()
+        if not self.units or not self.procedures:
+            raise LoadError("no Sông Mã commune or commune procedure in the reference data")
+        self.lock = threading.Lock()
+        self.stop = threading.Event()
+        self.submitted_all = threading.Event()
+        for service in ("intake", "routing", "reporting"):
+            self.system.app(service)  # build the apps before the threads share them
+
+    # -- workers of the load ------------------------------------------------------------------
+    def submit(self, index: int) -> None:
+        if self.rate:  # an open-loop schedule: dossier i is due at i/rate seconds after the start
+            self.stop.wait(max(0.0, self.started + (index - 1) / self.rate - time.monotonic()))
+        rng = random.Random(self.seed * 100_003 + index)
+        unit = self.units[index % len(self.units)]
+        payload = dossier_payload(index, unit, rng.choice(self.procedures))
+        answer = self.system.client("intake").post("/api/v1/dossiers", json=payload,
+                                                   headers=self.system.auth("receptionist", unit=unit))
+        if answer.status_code != 201:
+            raise LoadError(f"submission {index} at {unit}: {answer.status_code} {answer.get_json()}")
+        code = answer.get_json()["code"]
+        with self.lock:
+            self.tracks[code] = Track(code, unit, time.monotonic())
+
+    def officer(self, unit: str) -> None:
+        routing = self.system.client("routing")
+        headers = self.system.auth("specialist", "leader", unit=unit, sub=f"officer-{unit}")
+        while not self.stop.is_set():
+            answer = routing.get("/api/v1/steps?status=open&per_page=200", headers=headers)
+            if answer.status_code != 200:
+                raise LoadError(f"officer of {unit}: list steps {answer.status_code} {answer.get_json()}")
+            seen = time.monotonic()
+            with self.lock:  # a step not yet in tracks: intake has not answered its submitter; next round
+                mine = [(step, self.tracks[step["dossier_code"]]) for step in answer.get_json()["items"]
+                        if step["dossier_code"] in self.tracks]
+            for _, track in mine:  # visible now, whatever the officer's own backlog
+                if track.step_visible is None:
+                    track.step_visible = seen
+            worked = False
+            for step, track in mine:
+                for action, body in (("claim", None), ("complete", {"outcome": "approved"})):
+                    done = routing.post(f"/api/v1/steps/{step['step_id']}/{action}", headers=headers, json=body)
+                    if done.status_code != 200:
+                        raise LoadError(f"officer of {unit}: {action} {step['step_id']}: "
+                                        f"{done.status_code} {done.get_json()}")
+                track.last_step_completed = time.monotonic()
+                worked = True
+            if not worked:
+                if self.submitted_all.is_set() and self.all_reached("processed"):
+                    return
+                self.stop.wait(0.1)
+
+    def all_reached(self, stage: str) -> bool:
+        with self.lock:
+            tracks = list(self.tracks.values())
+        return len(tracks) == self.dossiers and all(getattr(t, stage) is not None for t in tracks)
+
+    # -- monitor -------------------------------------------------------------------------------
+    def observe(self) -> None:
+        from sqlalchemy import select
+
+        now = time.monotonic()
+        with self.lock:
+            open_tracks = {c: t for c, t in self.tracks.items() if t.notified is None or t.counted is None}
+        if open_tracks:
+            codes = list(open_tracks)
+            intake = self.system.runtime("intake")
+            table = intake.spec.metadata.tables["dossiers"]
+            with intake.engine.connect() as conn:
+                processed = {r.code for r in conn.execute(
+                    select(table.c.code).where(table.c.status == "processed", table.c.code.in_(codes)))}
+            reporting = self.system.runtime("reporting")
+            table = reporting.spec.metadata.tables["dossiers"]
+            with reporting.engine.connect() as conn:
+                counted = {r.code for r in conn.execute(select(table.c.code).where(
+                    table.c.code.in_(codes), table.c.received_at.is_not(None), table.c.end_kind == "processed"))}
+            notification = self.system.runtime("notification")
+            table = notification.spec.metadata.tables["messages"]
+            with notification.engine.connect() as conn:
+                sent = Counter((r.dossier_code, r.template) for r in conn.execute(
+                    select(table.c.dossier_code, table.c.template).where(
+                        table.c.dossier_code.in_(codes), table.c.status.in_(SENT))))
+            for code, track in open_tracks.items():
+                if track.processed is None and code in processed:
+                    track.processed = now
+                if track.counted is None and code in counted:
+                    track.counted = now
+                if track.received_notified is None and sent[(code, "dossier_received")] >= len(CHANNELS):
+                    track.received_notified = now
+                if track.notified is None and all(sent[(code, t)] >= len(CHANNELS) for t in NOTIFIED_TEMPLATES):
+                    track.notified = now
+        self.sample_broker_and_outboxes()
+
+    def sample_broker_and_outboxes(self) -> None:
+        from motcua_shared.broker.catalogue import SUBSCRIPTIONS
+
+        self.queue_samples.append({sub.queue: self.channel.queue_declare(sub.queue, passive=True).method.message_count
+                                   for subs in SUBSCRIPTIONS.values() for sub in subs})
+        self.lag_samples.append({s: self.system.runtime(s).outbox_store("load").lag() for s in SERVICES_ORDER})
+
+    def monitor(self) -> None:
+        import pika
+
+        connection = pika.BlockingConnection(pika.URLParameters(self.system.amqp_url))
+        self.channel = connection.channel()
+        try:
+            while not self.stop.is_set():
+                self.observe()
+                if self.submitted_all.is_set() and self.all_reached("notified") and self.all_reached("counted"):
+                    return
+                self.stop.wait(MONITOR_INTERVAL)
+        finally:
+            connection.close()
+
+    # -- the whole run -------------------------------------------------------------------------
+    def run(self) -> dict:
+        started = self.started = time.monotonic()
+        deadline = started + self.duration_limit
+        threads = {"monitor": self.monitor, **{f"officer {u}": (lambda u=u: self.officer(u)) for u in self.units}}
+        pool = ThreadPoolExecutor(max_workers=len(threads) + self.concurrency, thread_name_prefix="load")
+        futures = {name: pool.submit(fn) for name, fn in threads.items()}
+        try:
+            submissions = [pool.submit(self.submit, i) for i in range(1, self.dossiers + 1)]
+            for f in submissions:
+                f.result(timeout=max(1.0, deadline - time.monotonic()))
+            submit_seconds = time.monotonic() - started
+            self.submitted_all.set()
+            while not futures["monitor"].done():
+                failed = [n for n, f in futures.items() if f.done() and f.exception()]
+                if failed:
+                    raise futures[failed[0]].exception()
+                if time.monotonic() > deadline:
+                    raise LoadError(f"duration limit of {self.duration_limit:.0f}s reached: {self.progress()}")
+                time.sleep(0.2)
+            futures["monitor"].result()
+            elapsed = time.monotonic() - started
+        finally:
+            self.stop.set()
+            pool.shutdown(wait=True, cancel_futures=True)
+        for name, f in futures.items():
+            if f.exception():
+                raise f.exception()
+        self.observe_final()
+        return self.report(elapsed, submit_seconds)
+
+    def progress(self) -> str:
+        with self.lock:
+            tracks = list(self.tracks.values())
+        counts = {s: sum(getattr(t, s) is not None for t in tracks)
+                  for s in ("step_visible", "processed", "counted", "notified")}
+        return f"{len(tracks)}/{self.dossiers} submitted, " + ", ".join(f"{k} {v}" for k, v in counts.items())
+
+    # -- invariants ----------------------------------------------------------------------------
+    def observe_final(self) -> None:
+        import pika
+
+        from motcua_testing.pipeline import dead_letters
+
+        connection = pika.BlockingConnection(pika.URLParameters(self.system.amqp_url))
+        self.channel = connection.channel()
+        try:
+            self.sample_broker_and_outboxes()
+        finally:
+            connection.close()
+        self.invariants = check_invariants(self.system, self.sinks, self.tracks, self.today)
+        self.invariants["dead_letters"] = sum(dead_letters(self.system.amqp_url).values())
+        if self.invariants["dead_letters"]:
+            raise LoadError(f"dead letters: {dead_letters(self.system.amqp_url)}")
+
+    def report(self, elapsed: float, submit_seconds: float) -> dict:
+        tracks = list(self.tracks.values())
+        stages = {
+            "submit_to_step_visible": [t.step_visible - t.submitted for t in tracks],
+            "step_completed_to_processed": [max(0.0, t.processed - t.last_step_completed) for t in tracks],
+            "processed_to_counted": [max(0.0, t.counted - t.processed) for t in tracks],
+            "received_to_notified": [t.received_notified - t.submitted for t in tracks],
+            "submit_to_done": [max(t.counted, t.notified) - t.submitted for t in tracks],
+        }
+        max_queue = max((max(s.values(), default=0) for s in self.queue_samples), default=0)
+        deepest = max(((q, n) for s in self.queue_samples for q, n in s.items()), key=lambda x: x[1], default=("-", 0))
+        return {
+            "dossiers": self.dossiers, "concurrency": self.concurrency, "communes": len(self.units),
+            "elapsed_s": elapsed, "submit_phase_s": submit_seconds,
+            "throughput_dossiers_per_s": self.dossiers / elapsed,
+            "submit_rate_per_s": self.dossiers / submit_seconds,
+            "stages_ms": {name: percentiles(values) for name, values in stages.items()},
+            "max_queue_depth": max_queue, "deepest_queue": deepest[0],
+            "max_queue_depths": {q: max(s[q] for s in self.queue_samples) for q in self.queue_samples[0]},
+            "rate_limit_per_s": self.rate,
+            "max_outbox_lag": {s: {"rows": max(x[s][0] for x in self.lag_samples),
+                                   "age_s": round(max(x[s][1] for x in self.lag_samples), 3)}
+                               for s in SERVICES_ORDER},
+            "samples": len(self.queue_samples), "invariants": self.invariants,
+            "loadavg": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+        }
+
+
+def percentiles(values: list[float]) -> dict[str, float]:
+    ordered = sorted(values)
+    if not ordered:
+        return {}
+
+    def at(q: float) -> float:
+        return round(1000 * ordered[min(len(ordered) - 1, int(q * len(ordered)))], 1)
+
+    return {"p50": round(1000 * statistics.median(ordered), 1), "p95": at(0.95), "p99": at(0.99),
+            "max": round(1000 * ordered[-1], 1)}
+
+
+def check_invariants(system, sinks: Sinks, tracks: dict[str, Track], today: date) -> dict:
+    """Every dossier counted once by reporting and notified exactly once per template and channel."""
+    codes = set(tracks)
+    # Reporting: its summary, per commune, counts exactly our dossiers, all received and resolved.
+    reporting = system.client("reporting")
+    per_unit = Counter(t.unit for t in tracks.values())
+    received = resolved = 0
+    for unit, expected in per_unit.items():
+        answer = reporting.get(f"/api/v1/reports/summary?from={today}&to={today}&unit={unit}",
+                               headers=system.auth("leader", unit=unit))
+        if answer.status_code != 200:
+            raise LoadError(f"reporting summary for {unit}: {answer.status_code} {answer.get_json()}")
+        body = answer.get_json()
+        if body["received"]["total"] != expected or body["resolved"]["total"] != expected:
+            raise LoadError(f"reporting counts {body['received']['total']} received, {body['resolved']['total']} "
+                            f"resolved at {unit}; {expected} were submitted there")
+        received += body["received"]["total"]
+        resolved += body["resolved"]["total"]
+    rows = Counter(r["code"] for r in system.rows("reporting", "dossiers"))
+    if set(rows) != codes or any(n != 1 for n in rows.values()):
+        raise LoadError(f"reporting's dossiers table holds {len(rows)} codes for {len(codes)} dossiers")
+    # Notification: one ledger row per dossier, template and channel, each handed to its provider,
+    # and the sinks received exactly what the ledger says was sent.
+    messages = system.rows("notification", "messages")
+    per_key = Counter((m["dossier_code"], m["template"], m["channel"]) for m in messages)
+    duplicates = {k: n for k, n in per_key.items() if n > 1}
+    if duplicates:
+        raise LoadError(f"{len(duplicates)} duplicate messages, e.g. {next(iter(duplicates.items()))}")
+    missing = [(c, t, ch) for c in codes for t in NOTIFIED_TEMPLATES for ch in CHANNELS if (c, t, ch) not in per_key]
+    if missing:
+        raise LoadError(f"{len(missing)} messages never created, e.g. {missing[0]}")
+    unsent = [m for m in messages if m["status"] not in SENT]
+    if unsent:
+        raise LoadError(f"{len(unsent)} messages not sent, e.g. status {unsent[0]['status']}")
+    ledger = Counter(m["channel"] for m in messages if m["sent_at"] is not None)
+    wait_until(lambda: sinks.totals() == {ch: ledger[ch] for ch in CHANNELS}, 30,
+               lambda: f"the sinks to hold what the ledger sent: sinks {sinks.totals()}, ledger {dict(ledger)}")
+    return {"reported_received": received, "reported_resolved": resolved, "messages": len(messages),
+            "duplicate_messages": 0, "sink_totals": sinks.totals()}
+
+
+def wait_until(probe, timeout: float, describe) -> None:
+    deadline = time.monotonic() + timeout
+    while not probe():
+        if time.monotonic() > deadline:
+            raise LoadError(f"timed out after {timeout:.0f}s waiting for {describe()}")
+        time.sleep(0.2)
+
+
+def run_load(system, dossiers: int, concurrency: int, duration_limit: float, log_dir: Path,
+             rate: float | None = None) -> dict:
+    """Start the sinks and the five workers on `system` (a motcua_testing System with fresh vhost and
+    databases), drive the load, check the invariants; the caller owns the system's cleanup."""
+    sinks = Sinks(log_dir)
+    try:
+        for service in SERVICES_ORDER:
+            system.start_workers(service, extra_env=notification_env(sinks) if service == "notification" else None)
+        return LoadRun(system, sinks, dossiers, concurrency, duration_limit, rate).run()
+    finally:
+        sinks.stop()
+
+
+# ------------------------------------------------------------------------------------------------
+# Command line: a system of our own, removed whatever happens
+# ------------------------------------------------------------------------------------------------
+def print_report(r: dict) -> None:
+    pace = f"{r['rate_limit_per_s']:g}/s" if r["rate_limit_per_s"] else "unpaced"
+    print(f"\nmotcua pipeline load — {r['dossiers']} dossiers, {r['concurrency']} submitters ({pace}), "
+          f"{r['communes']} communes, load average {r['loadavg']}")
+    print(f"  end-to-end throughput   {r['throughput_dossiers_per_s']:.2f} dossiers/s "
+          f"({r['elapsed_s']:.1f} s; submissions {r['submit_rate_per_s']:.1f}/s)")
+    print(f"  {'stage':<30} {'p50':>9} {'p95':>9} {'p99':>9} {'max':>9}  ms")
+    for name in STAGES:
+        p = r["stages_ms"][name]
+        print(f"  {name:<30} {p['p50']:>9.1f} {p['p95']:>9.1f} {p['p99']:>9.1f} {p['max']:>9.1f}")
+    print(f"  max queue depth         {r['max_queue_depth']} ({r['deepest_queue']}), {r['samples']} samples; "
+          + ", ".join(f"{q} {n}" for q, n in r["max_queue_depths"].items() if n))
+    print("  max outbox lag          " + ", ".join(f"{s} {v['rows']} rows/{v['age_s']:.2f}s"
+                                                 for s, v in r["max_outbox_lag"].items()))
+    inv = r["invariants"]
+    print(f"  invariants              reported {inv['reported_received']} received / {inv['reported_resolved']} "
+          f"resolved, {inv['messages']} messages, 0 duplicates, sinks {inv['sink_totals']}, "
+          f"dead letters {inv['dead_letters']}")
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--dossiers", type=int, default=200, help="dossiers to submit (default 200)")
+    p.add_argument("--concurrency", type=int, default=8, help="submitter threads (default 8)")
+    p.add_argument("--duration-limit", type=float, default=600.0, help="seconds before giving up (default 600)")
+    p.add_argument("--rate", type=float, default=None,
+                   help="submissions per second (open loop); default: as fast as the submitters go")
+    p.add_argument("--json", action="store_true", help="also print the figures as JSON")
+    args = p.parse_args(argv)
+    if args.dossiers < 1 or args.concurrency < 1 or args.duration_limit <= 0 or (args.rate is not None and args.rate <= 0):
+        p.error("--dossiers and --concurrency must be at least 1, --duration-limit and --rate positive")
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from motcua_shared.broker.admin import RabbitmqctlAdmin
+    from motcua_testing.databases import DatabaseFactory
+    from pipeline_throughput import Resources, build_system
+
+    def on_signal(signum, _frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    res = Resources(admin=RabbitmqctlAdmin())
+    status, result = 0, None
+    try:
+        res.factory = DatabaseFactory(POSTGRES_URL)
+        system = build_system(res, 0, {"LOG_LEVEL": "WARNING"})
+        log_dir = Path(tempfile.mkdtemp(prefix="motcua-load-"))
+        res.tmpdirs.append(log_dir)
+        result = run_load(system, args.dossiers, args.concurrency, args.duration_limit, log_dir, args.rate)
+    except KeyboardInterrupt:
+        print("\ninterrupted: cleaning up", file=sys.stderr)
+        status = 130
+    except LoadError as exc:
+        print(f"load test failed: {exc}", file=sys.stderr)
+        res.show_logs = True
+        status = 1
+    except Exception:
+        traceback.print_exc()
+        res.show_logs = True
+        status = 1
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        for problem in res.cleanup():
+            print(f"cleanup: {problem}", file=sys.stderr)
+    if result:
+        print_report(result)
+        if args.json:
+            print(json.dumps(result, indent=2))
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
