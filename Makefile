@@ -10,6 +10,7 @@ STAMP := $(VENV)/.installed
 help:
 	@echo "make run     start all five services (API + worker each) in the foreground"
 	@echo "make test    install and run the whole test suite"
+	@echo "make demo    start the system and drive a district's day through it; prints the Biểu 06 summary"
 	@echo "make token ROLE=receptionist UNIT=04222   print a development token"
 	@echo "make bench   run the benchmarks under benchmarks/"
 	@echo "make docs    regenerate docs/configuration.md, docs/events (AsyncAPI, JSON Schemas), docs/openapi, broker definitions"
@@ -23,6 +24,9 @@ $(STAMP): requirements.lock shared/pyproject.toml $(foreach s,$(SERVICES),servic
 
 run: $(STAMP)
 	$(BIN)/python -m motcua_shared.devstack
+
+demo: $(STAMP)
+	$(BIN)/python demo/district_day.py $(DEMO_ARGS)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
