@@ -6,21 +6,9 @@ time limit mean the same thing in every service. A province changes its catalogu
 `procedures.csv` (reviewed, versioned) and redeploying; publication per procedure is the national
 database's business, not the desk's.
 """
-from functools import lru_cache
+from motcua_shared.reference import load_agencies, load_catalogue, load_units
 
-from motcua_shared.reference import AgencyDirectory, Catalogue, UnitDirectory, load_agencies, load_catalogue, load_units
-
-
-@lru_cache(maxsize=1)
-def units() -> UnitDirectory:
-    return load_units()
-
-
-@lru_cache(maxsize=1)
-def catalogue() -> Catalogue:
-    return load_catalogue()
-
-
-@lru_cache(maxsize=1)
-def agencies() -> AgencyDirectory:
-    return load_agencies()
+# The shared loaders read and validate each file once per process; these names are intake's view.
+units = load_units
+catalogue = load_catalogue
+agencies = load_agencies

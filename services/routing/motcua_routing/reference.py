@@ -4,7 +4,7 @@ from __future__ import annotations
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from motcua_shared.reference import AgencyDirectory, Catalogue, UnitDirectory, load_agencies, load_catalogue, load_units
+from motcua_shared.reference import load_agencies, load_catalogue, load_units
 from motcua_shared.workcal import DEFAULT_TIMEZONE, WorkingCalendar
 
 from .plans import RoutePlans, read_plan_rows
@@ -12,19 +12,10 @@ from .plans import RoutePlans, read_plan_rows
 LOCAL_TZ = ZoneInfo(DEFAULT_TIMEZONE)
 
 
-@lru_cache(maxsize=1)
-def units() -> UnitDirectory:
-    return load_units()
-
-
-@lru_cache(maxsize=1)
-def catalogue() -> Catalogue:
-    return load_catalogue()
-
-
-@lru_cache(maxsize=1)
-def agencies() -> AgencyDirectory:
-    return load_agencies()
+# The shared loaders read and validate each file once per process; these names are routing's view.
+units = load_units
+catalogue = load_catalogue
+agencies = load_agencies
 
 
 @lru_cache(maxsize=1)
