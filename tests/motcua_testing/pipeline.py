@@ -10,7 +10,8 @@ from motcua_shared.broker.topology import dead_letter_queue
 from motcua_shared.events import new_event, registry
 from motcua_shared.events.catalogue.dossier import DOSSIER_RECEIVED
 
-# What each consumer writes per dossier.received: appended rows, so a duplicate effect would show.
+# One row per dossier.received in each consumer's own table (each dossier code is distinct here).
+# These prove nothing was lost; reporting's incremented counter and the inbox prove nothing ran twice.
 EFFECTS = {"routing": "dossier_routes", "notification": "recipients", "postal": "dossier_returns"}
 
 
