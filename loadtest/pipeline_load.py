@@ -85,16 +85,35 @@ def commune_procedures() -> list:
             and p.route == p.route_two_level and len(p.handlers_two_level) == 1]
 
 
+def applicant(index: int) -> dict:
+    return {"full_name": f"Lò Văn Tải {index}", "id_number": f"0141{index:08d}",
+            # one phone per dossier: the per-recipient SMS limit must not hold a load test back
+            "phone": f"09{index:08d}", "email": f"tai{index}@example.vn", "address": f"Bản Hưng Mai số {index}"}
+
+
+def personal_data_in_logs(system, dossiers: int) -> list[str]:
+    """Every log line of every process of the run (workers and APIs), searched for each applicant's
+    identity number, phone, e-mail, name and address, raw and as JSON escapes them."""
+    findings = []
+    logs = {name: system.processes.log(name) for name in system.processes.procs}
+    for index in range(1, dossiers + 1):
+        for kind, value in applicant(index).items():
+            # Short names ("… 1") are prefixes of longer ones; the full value with its index is unique
+            # for numbers, mails and the address; the name is checked in its escaped form too.
+            forms = {value, json.dumps(value)[1:-1]}
+            for name, text in logs.items():
+                if any(form in text for form in forms):
+                    findings.append(f"{kind} of dossier {index} in {name}.log")
+    return findings
+
+
 def dossier_payload(index: int, unit: str, procedure) -> dict:
     documents = [{"name": d.name, "copy_type": d.copy_type.value, "count": d.count}
                  for d in procedure.documents if not d.condition] or \
                 [{"name": "Tờ khai", "copy_type": "original", "count": 1}]
     return {
         "procedure_code": procedure.code, "channel": "counter", "receiving_unit": unit,
-        "applicant": {"full_name": f"Lò Văn Tải {index}", "id_number": f"0141{index:08d}",
-                      # one phone per dossier: the per-recipient SMS limit must not hold a load test back
-                      "phone": f"09{index:08d}", "email": f"tai{index}@example.vn",
-                      "address": "Bản Hưng Mai"},
+        "applicant": applicant(index),
         "return_method": "counter", "documents": documents,
     }
 
@@ -178,6 +197,15 @@ class LoadRun:
     duration_limit: float
     rate: float | None = None  # submissions per second; None submits as fast as the submitters can
     seed: int = 1
+    # service -> client with .get/.post (api_processes.HttpClient); None: in-process Flask test clients
+    clients: dict | None = None
+    # The fault suite: outages are expected, so the monitor skips a sample it cannot take.
+    tolerate_outages: bool = False
+    # name -> callable run beside the load (the fault injector); the run ends after they finish.
+    extra_threads: dict = field(default_factory=dict)
+    # queue -> message ids deliberately dead-lettered (poison): explained, so not a failure.
+    expected_dead_letters: dict = field(default_factory=dict)
+    failed_samples: int = 0
     tracks: dict[str, Track] = field(default_factory=dict)
     queue_samples: list[dict[str, int]] = field(default_factory=list)
     lag_samples: list[dict[str, tuple[int, float]]] = field(default_factory=list)
@@ -192,8 +220,15 @@ class LoadRun:
         self.lock = threading.Lock()
         self.stop = threading.Event()
         self.submitted_all = threading.Event()
-        for service in ("intake", "routing", "reporting"):
-            self.system.app(service)  # build the apps before the threads share them
+        self.extra_done = threading.Event()
+        if not self.extra_threads:
+            self.extra_done.set()
+        if self.clients is None:
+            for service in ("intake", "routing", "reporting"):
+                self.system.app(service)  # build the apps before the threads share them
+
+    def client(self, service: str):
+        return self.clients[service] if self.clients is not None else self.system.client(service)
 
     # -- workers of the load ------------------------------------------------------------------
     def submit(self, index: int) -> None:
@@ -202,8 +237,9 @@ class LoadRun:
         rng = random.Random(self.seed * 100_003 + index)
         unit = self.units[index % len(self.units)]
         payload = dossier_payload(index, unit, rng.choice(self.procedures))
-        answer = self.system.client("intake").post("/api/v1/dossiers", json=payload,
-                                                   headers=self.system.auth("receptionist", unit=unit))
+        # The key makes a submission retried after a lost answer come back as the same dossier.
+        headers = {**self.system.auth("receptionist", unit=unit), "Idempotency-Key": f"load-{self.seed}-{index}"}
+        answer = self.client("intake").post("/api/v1/dossiers", json=payload, headers=headers)
         if answer.status_code != 201:
             raise LoadError(f"submission {index} at {unit}: {answer.status_code} {answer.get_json()}")
         code = answer.get_json()["code"]
@@ -211,7 +247,7 @@ class LoadRun:
             self.tracks[code] = Track(code, unit, time.monotonic())
 
     def officer(self, unit: str) -> None:
-        routing = self.system.client("routing")
+        routing = self.client("routing")
         headers = self.system.auth("specialist", "leader", unit=unit, sub=f"officer-{unit}")
         while not self.stop.is_set():
             answer = routing.get("/api/v1/steps?status=open&per_page=200", headers=headers)
@@ -228,6 +264,9 @@ class LoadRun:
             for step, track in mine:
                 for action, body in (("claim", None), ("complete", {"outcome": "approved"})):
                     done = routing.post(f"/api/v1/steps/{step['step_id']}/{action}", headers=headers, json=body)
+                    if done.status_code == 409 and getattr(done, "after_ambiguity", False) and \
+                            (done.get_json() or {}).get("code") == "step_closed":
+                        break  # our earlier attempt completed it; its answer was lost with the API process
                     if done.status_code != 200:
                         raise LoadError(f"officer of {unit}: {action} {step['step_id']}: "
                                         f"{done.status_code} {done.get_json()}")
@@ -289,22 +328,45 @@ class LoadRun:
     def monitor(self) -> None:
         import pika
 
-        connection = pika.BlockingConnection(pika.URLParameters(self.system.amqp_url))
-        self.channel = connection.channel()
+        connection = None
         try:
             while not self.stop.is_set():
-                self.observe()
-                if self.submitted_all.is_set() and self.all_reached("notified") and self.all_reached("counted"):
+                try:
+                    if connection is None or not connection.is_open:
+                        connection = pika.BlockingConnection(pika.URLParameters(self.system.amqp_url))
+                        self.channel = connection.channel()
+                    self.observe()
+                except Exception:
+                    if not self.tolerate_outages:
+                        raise
+                    # The broker or a database is down on purpose: this sample is lost, the next one counts.
+                    self.failed_samples += 1
+                    connection = None
+                    self.stop.wait(0.5)
+                    continue
+                if self.submitted_all.is_set() and self.extra_done.is_set() and self.all_reached("notified") \
+                        and self.all_reached("counted"):
                     return
                 self.stop.wait(MONITOR_INTERVAL)
         finally:
-            connection.close()
+            if connection is not None and connection.is_open:
+                connection.close()
+
+    def run_extra(self) -> None:
+        try:
+            with ThreadPoolExecutor(max_workers=len(self.extra_threads), thread_name_prefix="extra") as pool:
+                for future in [pool.submit(fn) for fn in self.extra_threads.values()]:
+                    future.result()
+        finally:
+            self.extra_done.set()
 
     # -- the whole run -------------------------------------------------------------------------
     def run(self) -> dict:
         started = self.started = time.monotonic()
         deadline = started + self.duration_limit
         threads = {"monitor": self.monitor, **{f"officer {u}": (lambda u=u: self.officer(u)) for u in self.units}}
+        if self.extra_threads:
+            threads["extra"] = self.run_extra
         pool = ThreadPoolExecutor(max_workers=len(threads) + self.concurrency, thread_name_prefix="load")
         futures = {name: pool.submit(fn) for name, fn in threads.items()}
         try:
@@ -350,10 +412,18 @@ class LoadRun:
             self.sample_broker_and_outboxes()
         finally:
             connection.close()
-        self.invariants = check_invariants(self.system, self.sinks, self.tracks, self.today)
-        self.invariants["dead_letters"] = sum(dead_letters(self.system.amqp_url).values())
-        if self.invariants["dead_letters"]:
-            raise LoadError(f"dead letters: {dead_letters(self.system.amqp_url)}")
+        self.invariants = check_invariants(self.system, self.sinks, self.tracks, self.today, self.client("reporting"))
+        leaks = personal_data_in_logs(self.system, self.dossiers)
+        if leaks:
+            raise LoadError(f"personal data in the logs: {leaks[:5]} ({len(leaks)} in all)")
+        self.invariants["log_lines_scanned"] = sum(len(self.system.processes.log(n).splitlines())
+                                                   for n in self.system.processes.procs)
+        found = explain_dead_letters(self.system.amqp_url, self.expected_dead_letters)
+        self.invariants["dead_letters"] = found["unexplained"]
+        self.invariants["poison_dead_lettered"] = found["explained"]
+        if found["unexplained"] or found["missing"]:
+            raise LoadError(f"dead letters not explained by injected poison: {dead_letters(self.system.amqp_url)}; "
+                            f"{found['missing']} injected poison messages not dead-lettered")
 
     def report(self, elapsed: float, submit_seconds: float) -> dict:
         tracks = list(self.tracks.values())
@@ -383,6 +453,26 @@ class LoadRun:
         }
 
 
+def explain_dead_letters(amqp_url: str, expected: dict[str, set[str]]) -> dict:
+    """Every dead letter must be one we injected on purpose (and every injected one must be there)."""
+    from motcua_shared.broker.dlq import inspect
+
+    from motcua_testing.pipeline import dead_letters
+
+    counts = dead_letters(amqp_url)
+    unexplained, explained, missing = 0, 0, 0
+    for dlq, n in counts.items():
+        queue = dlq.removesuffix(".dlq")
+        wanted = expected.get(queue, set())
+        if not n and not wanted:
+            continue
+        seen = {letter.event_id for letter in inspect(amqp_url, queue, limit=n + 10)}
+        explained += len(seen & wanted)
+        unexplained += n - len(seen & wanted)
+        missing += len(wanted - seen)
+    return {"unexplained": unexplained, "explained": explained, "missing": missing}
+
+
 def percentiles(values: list[float]) -> dict[str, float]:
     ordered = sorted(values)
     if not ordered:
@@ -395,11 +485,10 @@ def percentiles(values: list[float]) -> dict[str, float]:
             "max": round(1000 * ordered[-1], 1)}
 
 
-def check_invariants(system, sinks: Sinks, tracks: dict[str, Track], today: date) -> dict:
+def check_invariants(system, sinks: Sinks, tracks: dict[str, Track], today: date, reporting) -> dict:
     """Every dossier counted once by reporting and notified exactly once per template and channel."""
     codes = set(tracks)
     # Reporting: its summary, per commune, counts exactly our dossiers, all received and resolved.
-    reporting = system.client("reporting")
     per_unit = Counter(t.unit for t in tracks.values())
     received = resolved = 0
     for unit, expected in per_unit.items():
@@ -416,6 +505,15 @@ def check_invariants(system, sinks: Sinks, tracks: dict[str, Track], today: date
     rows = Counter(r["code"] for r in system.rows("reporting", "dossiers"))
     if set(rows) != codes or any(n != 1 for n in rows.values()):
         raise LoadError(f"reporting's dossiers table holds {len(rows)} codes for {len(codes)} dossiers")
+    # Routing: one route per dossier, each step of its plan opened once (no second attempt) and completed.
+    routes = {r["id"]: r for r in system.rows("routing", "dossier_routes")}
+    if Counter(r["dossier_code"] for r in routes.values()) != Counter(codes):
+        raise LoadError(f"routing holds {len(routes)} routes for {len(codes)} dossiers")
+    steps = system.rows("routing", "route_steps")
+    repeated = [k for k, n in Counter((s["route_id"], s["sequence"]) for s in steps).items() if n > 1]
+    open_steps = [s for s in steps if s["status"] != "completed"]
+    if repeated or open_steps or {s["route_id"] for s in steps} != set(routes):
+        raise LoadError(f"routing's steps: {len(repeated)} opened twice, {len(open_steps)} not completed")
     # Notification: one ledger row per dossier, template and channel, each handed to its provider,
     # and the sinks received exactly what the ledger says was sent.
     messages = system.rows("notification", "messages")
@@ -432,7 +530,7 @@ def check_invariants(system, sinks: Sinks, tracks: dict[str, Track], today: date
     ledger = Counter(m["channel"] for m in messages if m["sent_at"] is not None)
     wait_until(lambda: sinks.totals() == {ch: ledger[ch] for ch in CHANNELS}, 30,
                lambda: f"the sinks to hold what the ledger sent: sinks {sinks.totals()}, ledger {dict(ledger)}")
-    return {"reported_received": received, "reported_resolved": resolved, "messages": len(messages),
+    return {"reported_received": received, "reported_resolved": resolved, "routes": len(routes), "steps": len(steps), "messages": len(messages),
             "duplicate_messages": 0, "sink_totals": sinks.totals()}
 
 
@@ -445,16 +543,59 @@ def wait_until(probe, timeout: float, describe) -> None:
 
 
 def run_load(system, dossiers: int, concurrency: int, duration_limit: float, log_dir: Path,
-             rate: float | None = None) -> dict:
+             rate: float | None = None, api: str = "inprocess") -> dict:
     """Start the sinks and the five workers on `system` (a motcua_testing System with fresh vhost and
-    databases), drive the load, check the invariants; the caller owns the system's cleanup."""
+    databases), drive the load, check the invariants; the caller owns the system's cleanup.
+    `api="gunicorn"` starts the five APIs as gunicorn processes and drives them over HTTP."""
     sinks = Sinks(log_dir)
     try:
         for service in SERVICES_ORDER:
             system.start_workers(service, extra_env=notification_env(sinks) if service == "notification" else None)
-        return LoadRun(system, sinks, dossiers, concurrency, duration_limit, rate).run()
+        clients = None
+        if api == "gunicorn":
+            sys.path.insert(0, str(ROOT / "loadtest"))
+            from api_processes import HttpClient, start_apis
+
+            clients = {s: HttpClient(base) for s, base in start_apis(system).items()}
+        figures = LoadRun(system, sinks, dossiers, concurrency, duration_limit, rate, clients=clients).run()
+        figures["api"] = api
+        figures["events_published"] = sum(system.count(s, "outbox") for s in SERVICES_ORDER)
+        return figures
     finally:
         sinks.stop()
+
+
+def bare_limits(system, seconds_budget: float = 60.0) -> dict:
+    """The machine's own limits, measured right after the run on the same broker and database server:
+    bare publish-confirm-consume of 1 KB messages (one queue, and the four-way fan-out), and bare
+    PostgreSQL write transactions (one row and one outbox-like row per commit, 4 threads)."""
+    from sqlalchemy import create_engine, text
+
+    from pipeline_throughput import bare_baseline
+
+    broker = bare_baseline(system.amqp_url, b"x" * 1024, count=5000, window=200, prefetch=200, timeout=seconds_budget)
+    engine = create_engine(system.database_urls["intake"], pool_size=4)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE bare_rows (id bigserial PRIMARY KEY, body jsonb NOT NULL)"))
+        conn.execute(text("CREATE TABLE bare_outbox (id bigserial PRIMARY KEY, body bytea NOT NULL)"))
+    per_thread = 500
+
+    def writer(_):
+        with engine.connect() as conn:
+            for i in range(per_thread):
+                with conn.begin():
+                    conn.execute(text("INSERT INTO bare_rows (body) VALUES (CAST(:b AS jsonb))"), {"b": '{"n": 1}'})
+                    conn.execute(text("INSERT INTO bare_outbox (body) VALUES (:b)"), {"b": b"x" * 1024})
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(writer, range(4)))
+    db_tps = 4 * per_thread / (time.monotonic() - started)
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE bare_rows, bare_outbox"))
+    engine.dispose()
+    return {"broker_msgs_per_s": round(broker["bare_e2e"]), "broker_fanout_msgs_per_s": round(broker["bare_fanout_e2e"]),
+            "db_write_tx_per_s": round(db_tps)}
 
 
 # ------------------------------------------------------------------------------------------------
@@ -463,6 +604,7 @@ def run_load(system, dossiers: int, concurrency: int, duration_limit: float, log
 def print_report(r: dict) -> None:
     pace = f"{r['rate_limit_per_s']:g}/s" if r["rate_limit_per_s"] else "unpaced"
     print(f"\nmotcua pipeline load — {r['dossiers']} dossiers, {r['concurrency']} submitters ({pace}), "
+          f"APIs {r.get('api', 'inprocess')}, "
           f"{r['communes']} communes, load average {r['loadavg']}")
     print(f"  end-to-end throughput   {r['throughput_dossiers_per_s']:.2f} dossiers/s "
           f"({r['elapsed_s']:.1f} s; submissions {r['submit_rate_per_s']:.1f}/s)")
@@ -474,6 +616,16 @@ def print_report(r: dict) -> None:
           + ", ".join(f"{q} {n}" for q, n in r["max_queue_depths"].items() if n))
     print("  max outbox lag          " + ", ".join(f"{s} {v['rows']} rows/{v['age_s']:.2f}s"
                                                  for s, v in r["max_outbox_lag"].items()))
+    if "bare" in r:
+        b = r["bare"]
+        events_per_dossier = r["events_published"] / r["dossiers"]
+        event_rate = r["throughput_dossiers_per_s"] * events_per_dossier
+        print(f"  bare limits, same run   broker {b['broker_msgs_per_s']} msg/s (fan-out to 4: "
+              f"{b['broker_fanout_msgs_per_s']}), PostgreSQL {b['db_write_tx_per_s']} write tx/s")
+        print(f"  against them            {events_per_dossier:.1f} events per dossier, {event_rate:.0f} events/s = "
+              f"{event_rate / b['broker_msgs_per_s']:.3f} of the bare broker; "
+              f"{r['throughput_dossiers_per_s']:.2f} dossiers/s = 1/{b['db_write_tx_per_s'] / r['throughput_dossiers_per_s']:.0f} "
+              f"of the bare write transactions")
     inv = r["invariants"]
     print(f"  invariants              reported {inv['reported_received']} received / {inv['reported_resolved']} "
           f"resolved, {inv['messages']} messages, 0 duplicates, sinks {inv['sink_totals']}, "
@@ -487,6 +639,10 @@ def main(argv=None) -> int:
     p.add_argument("--duration-limit", type=float, default=600.0, help="seconds before giving up (default 600)")
     p.add_argument("--rate", type=float, default=None,
                    help="submissions per second (open loop); default: as fast as the submitters go")
+    p.add_argument("--api", choices=("inprocess", "gunicorn"), default="inprocess",
+                   help="drive the APIs in-process (Flask test clients) or as gunicorn processes over HTTP")
+    p.add_argument("--no-bare", dest="bare", action="store_false",
+                   help="skip measuring the bare broker and database limits after the run")
     p.add_argument("--json", action="store_true", help="also print the figures as JSON")
     args = p.parse_args(argv)
     if args.dossiers < 1 or args.concurrency < 1 or args.duration_limit <= 0 or (args.rate is not None and args.rate <= 0):
@@ -510,7 +666,10 @@ def main(argv=None) -> int:
         system = build_system(res, 0, {"LOG_LEVEL": "WARNING"})
         log_dir = Path(tempfile.mkdtemp(prefix="motcua-load-"))
         res.tmpdirs.append(log_dir)
-        result = run_load(system, args.dossiers, args.concurrency, args.duration_limit, log_dir, args.rate)
+        result = run_load(system, args.dossiers, args.concurrency, args.duration_limit, log_dir, args.rate, args.api)
+        if args.bare:
+            system.processes.stop_all()  # the bare figures are the machine's, not shared with idle workers
+            result["bare"] = bare_limits(system)
     except KeyboardInterrupt:
         print("\ninterrupted: cleaning up", file=sys.stderr)
         status = 130

@@ -73,3 +73,19 @@ def test_unknown_routes_and_methods_answer_problem_json(system):
 def test_every_service_module_has_an_app_factory():
     for service in SERVICES:
         assert callable(importlib.import_module(f"motcua_{service}.app").create_app)
+
+
+@pytest.mark.parametrize("service, path, role", [("intake", "/api/v1/dossiers", "receptionist"),
+                                                 ("reporting", "/api/v1/reports/summary?from=2026-01-01&to=2026-01-31&unit=04222", "leader")])
+def test_a_database_that_is_away_answers_503_with_retry_after_not_500(system, service, path, role):
+    # Nothing listens on port 1: every query fails to connect, as while PostgreSQL restarts.
+    away = System(amqp_url=system.amqp_url, vhost=system.vhost,
+                  database_urls={**system.database_urls, service: "postgresql+psycopg://postgres@127.0.0.1:1/x"},
+                  var_dir=system.var_dir)
+    try:
+        answer = away.client(service).get(path, headers=system.auth(role, unit="04222"))
+        assert answer.status_code == 503, answer.get_json()
+        assert answer.content_type == "application/problem+json"
+        assert answer.get_json()["code"] == "unavailable" and answer.headers["Retry-After"] == "5"
+    finally:
+        away.close()

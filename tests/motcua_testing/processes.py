@@ -15,6 +15,9 @@ class Proc:
     name: str
     popen: subprocess.Popen
     log_path: Path
+    service: str = ""
+    command: str = ""
+    extra_env: dict | None = None
 
 
 class ProcessGroup:
@@ -30,8 +33,15 @@ class ProcessGroup:
         popen = subprocess.Popen([sys.executable, "-m", f"motcua_{service}", command], env=env,
                                  stdout=handle, stderr=subprocess.STDOUT, start_new_session=True)
         handle.close()
-        self.procs[name] = Proc(name, popen, log_path)
+        self.procs[name] = Proc(name, popen, log_path, service, command, extra_env)
         return self.procs[name]
+
+    def restart(self, name: str) -> Proc:
+        """Start a process again as it was first started (after it was killed); its log goes on."""
+        proc = self.procs[name]
+        if proc.popen.poll() is None:
+            raise RuntimeError(f"{name} is still running")
+        return self.start(name, proc.service, proc.command, proc.extra_env)
 
     def kill(self, name: str, sig: int = signal.SIGKILL) -> int:
         proc = self.procs[name]

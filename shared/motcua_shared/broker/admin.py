@@ -25,15 +25,17 @@ class BrokerAdmin(Protocol):
 
 
 class RabbitmqctlAdmin:
-    def __init__(self, executable: str = "rabbitmqctl"):
+    def __init__(self, executable: str = "rabbitmqctl", node: str | None = None):
         self.executable = executable
+        self.node = node  # None: the default node of this host (rabbit@<host>)
 
     @staticmethod
     def available() -> bool:
         return shutil.which("rabbitmqctl") is not None
 
     def _run(self, *args: str, ok_if: str | None = None) -> None:
-        result = subprocess.run([self.executable, "-q", *args], capture_output=True, text=True, timeout=60)
+        node = ["-n", self.node] if self.node else []
+        result = subprocess.run([self.executable, "-q", *node, *args], capture_output=True, text=True, timeout=60)
         if result.returncode != 0 and not (ok_if and ok_if in (result.stderr + result.stdout)):
             raise RuntimeError(f"rabbitmqctl {args[0]} failed: {result.stderr.strip()[:300]}")
 

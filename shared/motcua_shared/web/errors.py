@@ -10,6 +10,7 @@ import logging
 from typing import Any, Iterable
 
 from flask import Flask, Response, json
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger("motcua.http")
@@ -86,6 +87,17 @@ class Invalid(ApiError):
     status, code, title = 422, "validation_failed", "Dữ liệu không hợp lệ"
 
 
+class RateLimited(ApiError):
+    """429 with Retry-After: the client may try again after that many seconds."""
+
+    status, code, title = 429, "rate_limited", "Quá nhiều yêu cầu"
+
+    def __init__(self, retry_after: int, detail: str | None = None):
+        super().__init__(detail or f"Bạn đã gửi quá nhiều yêu cầu. Vui lòng thử lại sau {retry_after} giây.")
+        self.retry_after = retry_after
+        self.headers = {"Retry-After": str(retry_after)}
+
+
 def problem(status: int, code: str, title: str, detail: str | None = None,
             invalid_params: list[dict[str, str]] | None = None, headers: dict[str, str] | None = None) -> Response:
     body: dict[str, Any] = {"type": TYPE_BASE + code.replace("_", "-"), "title": title, "status": status, "code": code}
@@ -149,7 +161,7 @@ def _from_http_exception(exc: HTTPException) -> Response:
 def register_errors(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def _api_error(exc: ApiError):
-        return problem(exc.status, exc.code, exc.title, exc.detail, exc.invalid_params)
+        return problem(exc.status, exc.code, exc.title, exc.detail, exc.invalid_params, getattr(exc, "headers", None))
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
@@ -158,6 +170,16 @@ def register_errors(app: Flask) -> None:
     @app.errorhandler(UnicodeDecodeError)
     def _bad_encoding(_exc: UnicodeDecodeError):
         return problem(400, "invalid_encoding", "Yêu cầu không hợp lệ", "Nội dung phải được mã hoá UTF-8.")
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def _database_away(exc: Exception):
+        # The database is restarting or unreachable: nothing was done, and a retry will work. A 503
+        # with Retry-After tells clients (and the load balancer) so; a 500 would say "our bug".
+        log.warning("database_unavailable", extra={"error": type(exc).__name__})
+        code, title = _HTTP_CODES[503]
+        return problem(503, code, title, "Cơ sở dữ liệu tạm thời không truy cập được; vui lòng thử lại sau ít giây.",
+                       headers={"Retry-After": "5"})
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
