@@ -9,6 +9,7 @@ delivery, and is meant to be copied and adapted. It needs Python 3.10+ and pika,
     python postal_partner.py run                  # accept each pickup, print a work order per line
     python postal_partner.py run --simulate       # also walk each shipment to delivered by itself
     python postal_partner.py report SH-7d1e2f delivered --tracking-number EB123456789VN
+    python postal_partner.py --clock-offset 2019-06-28T08:00:00+07:00 run --simulate   # a motcua on another date
 
 How it stays correct (README.md explains it for people):
 - it declares nothing (its broker user may not): the queue is checked with a passive declare;
@@ -147,8 +148,30 @@ class Options:
     seed: str = "motcua"
 
 
+# Seconds added to this machine's clock in every time we write (`--clock-offset`): 0 in production;
+# a demonstration or a test whose motcua lives on another date sets it so our reports are not "from the
+# future" (or from before the pickup) on motcua's clock, which would dead-letter them.
+clock_offset = timedelta(0)
+
+
+def parse_clock_offset(text: str) -> timedelta:
+    """Seconds (`-233280000`, `3600.5`), or the RFC 3339 instant that "now" should be (with an offset)."""
+    try:
+        return timedelta(seconds=float(text))
+    except ValueError:
+        pass
+    try:
+        wanted = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("expected seconds or an RFC 3339 instant such as "
+                                         "2019-06-28T08:00:00+07:00") from None
+    if wanted.tzinfo is None:
+        raise argparse.ArgumentTypeError("the instant needs an offset, e.g. 2019-06-28T08:00:00+07:00")
+    return timedelta(seconds=round((wanted - datetime.now(timezone.utc)).total_seconds()))
+
+
 def now_local() -> str:
-    return datetime.now(VIETNAM).isoformat(timespec="seconds")
+    return (datetime.now(VIETNAM) + clock_offset).isoformat(timespec="seconds")
 
 
 def status_event(options: Options, shipment, status: str, *, occurred_at: str, tracking_number: str | None,
@@ -344,7 +367,8 @@ class PartnerClient:
             self.publisher = self.connection.channel()
             self.publisher.confirm_delivery()
             consumer.basic_consume(QUEUE, self.on_message)
-            log.info("partner_started queue=%s simulate=%s", QUEUE, self.options.simulate)
+            log.info("partner_started queue=%s simulate=%s clock_offset_s=%.0f", QUEUE, self.options.simulate,
+                     clock_offset.total_seconds())
             while not self.stopping:
                 self.connection.process_data_events(time_limit=0.2)
                 if self.options.simulate:
@@ -387,6 +411,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="SQLite file with the shipments seen and the reports sent (default %(default)s)")
     parser.add_argument("--source", default=os.environ.get("POSTAL_PARTNER_SOURCE", "/partners/vnpost"),
                         help="CloudEvents `source` of the reports (default %(default)s)")
+    parser.add_argument("--clock-offset", type=parse_clock_offset, metavar="SECONDS|INSTANT",
+                        default=os.environ.get("POSTAL_PARTNER_CLOCK_OFFSET", "0"),
+                        help="shift every time we write (report `time`, `occurred_at` by default): seconds to "
+                             "add to this machine's clock, or the RFC 3339 instant \"now\" should be, e.g. "
+                             "2019-06-28T08:00:00+07:00 (POSTAL_PARTNER_CLOCK_OFFSET; default 0, keep 0 in "
+                             "production). For a motcua whose MOTCUA_CLOCK_OFFSET_SECONDS is not 0, give the same "
+                             "number of seconds.")
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="consume postal.pickups and report progress")
     run.add_argument("--simulate", action="store_true",
@@ -405,6 +436,8 @@ def main(argv: list[str] | None = None) -> int:
     report.add_argument("--tracking-number")
     report.add_argument("--note")
     args = parser.parse_args(argv)
+    global clock_offset
+    clock_offset = args.clock_offset
 
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
