@@ -39,4 +39,16 @@ SETTINGS = (
     Setting("INTAKE_CALENDAR_CACHE_SECONDS", 30.0,
             "How long a process keeps the day-off overrides it read before reading them again; a change made "
             "through the same process is seen at once.", float),
+    # The public lookup answers without login: these limits stop a client from enumerating codes or
+    # guessing identity numbers (lookup_limits.py). 0 turns a limit off.
+    Setting("INTAKE_LOOKUP_CLIENT_LIMIT", 30,
+            "Public lookups (API and /tra-cuu form) one client address may make per window; more answer 429.", int),
+    Setting("INTAKE_LOOKUP_CLIENT_WINDOW_SECONDS", 60, "Length of the per-client lookup window in seconds.", int),
+    Setting("INTAKE_LOOKUP_CODE_FAILURE_LIMIT", 10,
+            "Failed lookups (wrong identity number or unknown code) of one dossier code per window, from all "
+            "clients together; more answer 429, so no code can be guessed from many addresses.", int),
+    Setting("INTAKE_LOOKUP_CODE_WINDOW_SECONDS", 900, "Length of the per-code failure window in seconds.", int),
+    Setting("INTAKE_TRUSTED_PROXIES", 0,
+            "Reverse proxies in front of the intake API that append to X-Forwarded-For; the client address is "
+            "read that many hops from the right. 0: the peer address, the header is ignored.", int),
 )

@@ -108,3 +108,13 @@ calendar_overrides = Table(
     Column("updated_by", String(120), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
+
+# Counters of the public lookup's rate limits (lookup_limits.py): one row per key and fixed window,
+# incremented by an atomic upsert so every API worker process counts against the same limit.
+lookup_counters = Table(
+    "lookup_counters", metadata,
+    Column("key", String(80), primary_key=True),  # client:<hash of the address> | code:<dossier code>
+    Column("window_start", DateTime(timezone=True), primary_key=True),
+    Column("count", Integer, nullable=False),
+    Index("ix_lookup_counters_window_start", "window_start"),
+)
