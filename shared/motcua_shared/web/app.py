@@ -10,15 +10,15 @@ from __future__ import annotations
 import time
 
 from flask import Flask, g, request
-from flask_smorest import Api
 
 from .. import context
 from ..service import Runtime, ServiceSpec
 from ..settings import Settings
 from . import ops
 from .auth import TokenVerifier
-from .errors import register_errors
+from .errors import problem, register_errors
 from .metrics import observe_request
+from .problem_doc import ServiceApi
 
 CORRELATION_HEADER = "X-Correlation-ID"
 
@@ -41,7 +41,7 @@ def create_service_app(spec: ServiceSpec, settings: Settings | None = None) -> F
     app.extensions["motcua_verifier"] = TokenVerifier(
         algorithm=runtime.settings.motcua_jwt_algorithm, secret=runtime.settings.motcua_jwt_secret,
         jwks_url=runtime.settings.motcua_jwks_url, audience=runtime.settings.motcua_jwt_audience)
-    api = Api(app)
+    api = ServiceApi(app)  # errors documented as the problem+json they are
     register_errors(app)  # after Api(): ours replaces flask-smorest's own HTTPException handler
 
     @app.before_request
@@ -51,6 +51,7 @@ def create_service_app(spec: ServiceSpec, settings: Settings | None = None) -> F
         # Accept a caller's id only if it looks like an id: it ends up in logs and events.
         cid = incoming if 8 <= len(incoming) <= 64 and incoming.replace("-", "").isalnum() else None
         context.bind(cid or context.new_correlation_id())
+        return _refuse_nul()
 
     @app.after_request
     def _finish(response):
@@ -68,6 +69,17 @@ def create_service_app(spec: ServiceSpec, settings: Settings | None = None) -> F
         api.register_blueprint(blueprint)
     app.extensions["motcua_api"] = api
     return app
+
+
+def _refuse_nul():
+    """A NUL in an address, a query or a form field is never meant, and PostgreSQL refuses it only
+    once a view already queries with it (a 500): turn it away first. JSON bodies: see json_input."""
+    values = [request.path, *request.args.keys(), *request.args.values()]
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        values += [*request.form.keys(), *request.form.values()]
+    if any("\x00" in value for value in values):
+        return problem(400, "invalid_character", "Yêu cầu không hợp lệ", "Yêu cầu không được chứa ký tự NUL.")
+    return None
 
 
 def runtime() -> Runtime:

@@ -17,7 +17,9 @@ from ...models import messages
 from ..common import now, options
 from . import blp
 
-PAGE = {"200": {"description": "Trang HTML tiếng Việt.", "content": {"text/html": {}}}}
+PAGE = {"200": {"description": "Trang HTML tiếng Việt.", "content": {"text/html": {}}},
+        # A person follows the link from an e-mail: a broken link answers a page, not problem+json.
+        "404": {"description": "Liên kết không hợp lệ (trang HTML).", "content": {"text/html": {}}}}
 
 _TEMPLATE = """<!DOCTYPE html>
 <html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
