@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 SERVICES := intake routing notification postal reporting
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast token demo bench docs clean help
+.PHONY: run test test-fast token demo bench load faults docs clean help
 
 help:
 	@echo "make run     start all five services (API + worker each) in the foreground"
@@ -13,6 +13,8 @@ help:
 	@echo "make demo    start the system and drive a district's day through it; prints the Biểu 06 summary"
 	@echo "make token ROLE=receptionist UNIT=04222   print a development token"
 	@echo "make bench   run the benchmarks under benchmarks/"
+	@echo "make load    the whole-pipeline load test (LOAD_ARGS='--dossiers 400 --api gunicorn')"
+	@echo "make faults  the fault suite: each fault under load, on private broker and database servers"
 	@echo "make docs    regenerate docs/configuration.md, docs/events (AsyncAPI, JSON Schemas), docs/openapi, broker definitions"
 
 $(STAMP): requirements.lock shared/pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml)
@@ -36,6 +38,12 @@ token: $(STAMP)
 
 bench: $(STAMP)
 	for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+load: $(STAMP)
+	$(BIN)/python loadtest/pipeline_load.py $(LOAD_ARGS)
+
+faults: $(STAMP)
+	$(BIN)/python loadtest/fault_suite.py $(FAULT_ARGS)
 
 docs: $(STAMP)
 	$(BIN)/python -m motcua_shared.settings > docs/configuration.md

@@ -55,7 +55,7 @@ NOTIFIED_TEMPLATES = ("dossier_received", "result_ready")
 CHANNELS = ("sms", "email")
 SENT = ("sending", "delivered")  # handed to the provider (SMS waits for a receipt in `sending`)
 STAGES = ("submit_to_step_visible", "step_completed_to_processed", "processed_to_counted",
-          "received_to_notified", "submit_to_done")
+          "received_to_notified", "submit_to_counted", "submit_to_done")
 
 
 class LoadError(AssertionError):
@@ -432,6 +432,7 @@ class LoadRun:
             "step_completed_to_processed": [max(0.0, t.processed - t.last_step_completed) for t in tracks],
             "processed_to_counted": [max(0.0, t.counted - t.processed) for t in tracks],
             "received_to_notified": [t.received_notified - t.submitted for t in tracks],
+            "submit_to_counted": [t.counted - t.submitted for t in tracks],
             "submit_to_done": [max(t.counted, t.notified) - t.submitted for t in tracks],
         }
         max_queue = max((max(s.values(), default=0) for s in self.queue_samples), default=0)

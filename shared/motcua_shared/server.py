@@ -49,4 +49,7 @@ def serve(app_factory, *, service: str, port: int, workers: int, var_dir: str) -
         "proc_name": f"motcua-{service}-api",
         "child_exit": _child_exit,
         "worker_tmp_dir": tempfile.gettempdir(),
+        # gunicorn's runtime control socket would be one more way in, and every API on one host would
+        # share its default path ($HOME/.gunicorn/gunicorn.ctl); processes are managed by signals.
+        "control_socket_disable": True,
     }).run()

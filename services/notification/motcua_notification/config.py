@@ -131,7 +131,8 @@ SETTINGS = (
             "Most messages a worker has claimed and not yet settled (its sending queue).", int),
     Setting("NOTIFICATION_DELIVERY_CONCURRENCY", 8, "Provider calls a worker has in flight at once (sending threads).", int),
     Setting("NOTIFICATION_DELIVERY_LEASE_SECONDS", 120.0,
-            "A claimed message not settled within this many seconds is claimed again (its sender died).", float),
+            "A claimed message not settled within this many seconds is claimed again (its sender died); "
+            "must exceed 10 s plus the longest provider timeout.", float),
     Setting("NOTIFICATION_MAX_ATTEMPTS", 10,
             "Delivery attempts of a message before it ends in technical-failure.", int),
     Setting("NOTIFICATION_RETRY_BASE_SECONDS", 30.0,

@@ -9,6 +9,21 @@ from motcua_shared.settings import Settings, load
 
 from . import config
 
+# A sender leaves a message whose claim is this close to lapsing for the next claim rather than send
+# it late (delivery/dispatcher.py): a lease must outlast this margin plus the slowest provider call.
+LEASE_MARGIN = timedelta(seconds=10)
+
+
+def _delivery_lease(s: Settings) -> timedelta:
+    lease = timedelta(seconds=s.notification_delivery_lease_seconds)
+    needed = LEASE_MARGIN + timedelta(seconds=max(s.smtp_timeout, s.sms_gateway_timeout))
+    if lease <= needed:
+        # Every claim would lapse before its send may start: the worker would claim forever, send nothing.
+        raise SystemExit(f"motcua: setting NOTIFICATION_DELIVERY_LEASE_SECONDS={lease.total_seconds():g} is invalid: "
+                         f"it must exceed {needed.total_seconds():g} s (a {LEASE_MARGIN.total_seconds():g} s "
+                         f"safety margin plus the longest provider timeout, SMTP_TIMEOUT or SMS_GATEWAY_TIMEOUT)")
+    return lease
+
 
 @dataclass(frozen=True)
 class Options:
@@ -45,7 +60,7 @@ class Options:
             sms_hourly_limit=s.notification_sms_hourly_limit,
             delivery_batch=max(1, s.notification_delivery_batch),
             delivery_concurrency=max(1, s.notification_delivery_concurrency),
-            delivery_lease=timedelta(seconds=s.notification_delivery_lease_seconds),
+            delivery_lease=_delivery_lease(s),
             max_attempts=max(1, s.notification_max_attempts), retry_base=s.notification_retry_base_seconds,
             retry_max=s.notification_retry_max_seconds, failover_threshold=max(1, s.notification_failover_threshold),
             failover_cooldown=s.notification_failover_cooldown_seconds,

@@ -21,7 +21,7 @@ import uuid
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, insert, or_, select, update
@@ -34,15 +34,13 @@ from .. import preferences
 from ..clock import Clock, aware
 from ..models import delivery_attempts, messages, notices
 from ..notices import unsubscribe_url
-from ..options import Options
+from ..options import LEASE_MARGIN, Options
 from ..providers import PERMANENT, TEMPORARY, Outcome, Outgoing, Provider, Providers
 from . import ledger, schedule
 from .health import ProviderHealth
 
 log = logging.getLogger("motcua.notification.delivery")
 
-# A message whose claim is this close to expiring is left for the next claim rather than sent late.
-LEASE_MARGIN = timedelta(seconds=10)
 
 
 @dataclass(frozen=True)
