@@ -7,7 +7,6 @@ how the system runs in production, and a process can be SIGKILLed and started ag
 from __future__ import annotations
 
 import time
-import uuid
 from dataclasses import dataclass
 
 import requests
@@ -102,7 +101,8 @@ class HttpClient:
                 # Refused before sending is harmless; reset after sending may have done the work.
                 ambiguous = ambiguous or "refused" not in str(exc).lower()
                 problem = type(exc).__name__
-            except requests.Timeout as exc:
+            except (requests.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
+                # No answer in time, or the answer cut off mid-body (the process died while replying).
                 ambiguous = True
                 problem = type(exc).__name__
             self.retries += 1
@@ -112,6 +112,3 @@ class HttpClient:
             delay = min(delay * 2, 2.0)
             self.session = requests.Session()  # a fresh pool: the old one may hold dead sockets
 
-
-def idempotency_key() -> str:
-    return uuid.uuid4().hex
