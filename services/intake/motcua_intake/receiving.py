@@ -148,7 +148,8 @@ def submit(session: Session, desk: Desk, *, body: dict, principal: Principal, id
         "code": code, "procedure_code": procedure.code, "channel": body["channel"], "status": status,
         "receiving_unit": receiving.code, "receiving_unit_path": desk.units.path(receiving.code, day),
         "competent_unit": competent.code, "competent_unit_path": desk.units.path(competent.code, day),
-        "applicant_name": applicant["full_name"], "applicant_name_folded": fold(applicant["full_name"]),
+        # Case folding can lengthen a name ("ß" → "ss", "ﬁ" → "fi"): the search column keeps the first 200.
+        "applicant_name": applicant["full_name"], "applicant_name_folded": fold(applicant["full_name"])[:200],
         "applicant_id_number": applicant["id_number"],
         "applicant_id_hash": desk.identities.digest(applicant["id_number"]),
         "applicant_phone": applicant.get("phone"), "applicant_email": applicant.get("email"),

@@ -1,21 +1,35 @@
 """Request and response bodies of /api/v1/dossiers (contracts.md §5)."""
+from datetime import datetime, timezone
+
 from marshmallow import ValidationError, fields, validate, validates_schema
 
+from motcua_shared.patterns import UNIT_CODE, Pattern
 from motcua_shared.statuses import STATUSES
 from motcua_shared.web.fields import StrictSchema, Text
 
 CHANNELS = ("counter", "online", "postal")
 RETURN_METHODS = ("counter", "postal", "online")
 COPY_TYPES = ("original", "copy", "electronic")
+
+
+def _utc_representable(value: datetime) -> None:
+    """0001-01-01T00:00+14:00 is a valid timestamp but lies before year 1 in UTC, which Python cannot hold:
+    refused here, the conversion to UTC further on would fail (a 500)."""
+    try:
+        value.astimezone(timezone.utc)
+    except OverflowError:
+        raise ValidationError("code=out_of_range: Thời điểm nằm ngoài khoảng năm 1 đến năm 9999 (giờ UTC).") from None
+
+
 # marshmallow's own messages are kept: the shared error mapping turns them into stable machine codes
 # (invalid_format here); the field descriptions in the OpenAPI document say the rule in words.
-UNIT_CODE = validate.Regexp(r"^(\d{2}|\d{3}|\d{5})$")
 # CCCD has 12 digits; the older CMND 9, still found in imported historical dossiers.
-ID_NUMBER = validate.Regexp(r"^(\d{12}|\d{9})$")
-PHONE = validate.Regexp(r"^(0|\+84)(3|5|7|8|9)\d{8}$")
+ID_NUMBER = Pattern(r"^(\d{12}|\d{9})$")
+PHONE = Pattern(r"^(0|\+84)(3|5|7|8|9)\d{8}$")
 REASON = validate.Length(min=1, max=2000)
-OCCURRED_AT = {"description": "Chỉ quản trị viên (admin), khi nhập hồ sơ lịch sử: thời điểm của việc này. "
-                              "Không được ở tương lai, không trước sự kiện đã ghi nhận gần nhất."}
+OCCURRED_AT = {"validate": _utc_representable, "metadata": {
+    "description": "Chỉ quản trị viên (admin), khi nhập hồ sơ lịch sử: thời điểm của việc này. "
+                   "Không được ở tương lai, không trước sự kiện đã ghi nhận gần nhất."}}
 
 
 class Applicant(StrictSchema):
@@ -46,7 +60,7 @@ class DossierCreate(StrictSchema):
     status = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(("received", "submitted")),
                            metadata={"description": "Cán bộ: received (mặc định, tiếp nhận ngay) hoặc submitted "
                                                     "(ghi nhận để kiểm tra rồi quyết định). Công dân: luôn submitted."})
-    received_at = fields.AwareDateTime(load_default=None, allow_none=True, metadata={
+    received_at = fields.AwareDateTime(load_default=None, allow_none=True, validate=_utc_representable, metadata={
         "description": "Chỉ quản trị viên (admin): thời điểm tiếp nhận của hồ sơ lịch sử được nhập lại."})
 
     @validates_schema
@@ -70,7 +84,7 @@ class DossierCreated(StrictSchema):
 
 # -- desk actions ----------------------------------------------------------------------------------
 class Moment(StrictSchema):
-    occurred_at = fields.AwareDateTime(load_default=None, allow_none=True, metadata=OCCURRED_AT)
+    occurred_at = fields.AwareDateTime(load_default=None, allow_none=True, **OCCURRED_AT)
 
 
 class SupplementRequest(Moment):
