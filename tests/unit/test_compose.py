@@ -35,7 +35,6 @@ COMPOSE = yaml.safe_load(COMPOSE_TEXT)
 DEFINITIONS_FILE = ROOT / "deploy" / "rabbitmq" / "definitions.json"
 ENTRYPOINT = ROOT / "deploy" / "rabbitmq" / "docker-entrypoint.sh"
 POSTGRES_INIT = ROOT / "deploy" / "postgres" / "init-databases.sh"
-SMS_SINK = ROOT / "deploy" / "sms-sink" / "sms_sink.py"
 
 # Set on motcua containers without being a motcua setting: read by the server module itself.
 NOT_SETTINGS = {"MOTCUA_BIND_HOST", "PROMETHEUS_MULTIPROC_DIR"}
@@ -89,8 +88,10 @@ def command_text(svc: dict) -> str:
 
 
 def motcua_containers() -> dict[str, dict]:
-    """The containers that run a motcua package (API, worker, migrate)."""
-    return {name: service(name) for name, svc in services().items() if "motcua_" in command_text(svc)}
+    """The containers that run a motcua service (API, worker, migrate); not the try-out SMS sink,
+    which runs the notification package's development sinks without any setting."""
+    return {name: service(name) for name, svc in services().items()
+            if "motcua_" in command_text(svc) and "devsinks" not in command_text(svc)}
 
 
 def environment(svc: dict) -> dict[str, str]:
@@ -339,7 +340,8 @@ def test_the_notification_service_sends_to_the_mail_catcher_and_the_sms_sink():
     assert env["SMTP_HOST"] == "mailpit" and env["SMTP_PORT"] == "1025"
     sms = urllib.parse.urlsplit(env["SMS_GATEWAY_URL"])
     sink_command = service("sms-sink")["command"]
-    assert sms.hostname == "sms-sink" and sms.port == int(sink_command[sink_command.index("--port") + 1])
+    assert sms.hostname == "sms-sink" and sms.port == int(sink_command[sink_command.index("--http-port") + 1])
+    assert sink_command[:3] == ["python", "-m", "motcua_notification.devsinks"]
     assert environment(service("notification-api")) == env
     depends = service("notification-worker")["depends_on"]
     assert {"mailpit", "sms-sink", "migrate", "rabbitmq"} <= set(depends)
@@ -469,37 +471,3 @@ def test_the_postgres_init_script_creates_exactly_one_role_and_database_per_serv
     result = subprocess.run(["bash", str(POSTGRES_INIT)], capture_output=True, text=True, timeout=30,
                             env={"PATH": f"{fake}:{os.environ['PATH']}", **env})
     assert result.returncode != 0 and "POSTAL_DB_PASSWORD" in result.stderr
-
-
-# -- the SMS sink ------------------------------------------------------------------------------
-def test_the_sms_sink_accepts_the_gateway_contract_and_lists_what_it_got():
-    spec = importlib.util.spec_from_file_location("sms_sink", SMS_SINK)
-    sink = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(sink)
-    from http.server import ThreadingHTTPServer
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), sink.make_handler(sink.Store()))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-
-    def post(body: bytes) -> int:
-        request = urllib.request.Request(f"{base}/send", data=body, method="POST",
-                                         headers={"Content-Type": "application/json"})
-        try:
-            with urllib.request.urlopen(request, timeout=5) as answer:
-                return answer.status
-        except urllib.error.HTTPError as exc:
-            return exc.code
-
-    try:
-        message = {"to": "0912345678", "text": "Hồ sơ H52.04222-190315-0001 đã có kết quả", "reference": "m-1"}
-        assert post(json.dumps(message).encode()) == 202
-        assert post(b'{"to": "0912345678"}') == 400
-        assert post(b"not json") == 400
-        with urllib.request.urlopen(f"{base}/messages", timeout=5) as answer:
-            listed = json.load(answer)["messages"]
-        assert [{k: m[k] for k in message} for m in listed] == [message]
-    finally:
-        server.shutdown()
-        server.server_close()

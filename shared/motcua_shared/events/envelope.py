@@ -15,6 +15,7 @@ from typing import Any
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from .. import context
+from ..patterns import Pattern
 from . import registry
 
 CONTENT_TYPE = "application/cloudevents+json"
@@ -37,7 +38,7 @@ class EnvelopeSchema(Schema):
     specversion = fields.String(required=True, validate=validate.Equal(SPEC_VERSION))
     id = fields.UUID(required=True)
     source = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    type = fields.String(required=True, validate=validate.Regexp(TYPE_PATTERN))
+    type = fields.String(required=True, validate=Pattern(TYPE_PATTERN))
     time = fields.AwareDateTime(required=True, format="iso")
     subject = fields.String(allow_none=True, validate=validate.Length(max=120))
     datacontenttype = fields.String(required=True, validate=validate.Equal("application/json"))

@@ -1,10 +1,7 @@
 """Building blocks shared by the event data schemas."""
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import RAISE, Schema, fields
 
-# Official codes (Decision 124/2004): province 2 digits, district 3, commune 5.
-UNIT_CODE = validate.Regexp(r"^(\d{2}|\d{3}|\d{5})$")
-# "14", "14.126", "14.126.04222" (three levels) or "14.04222" (two levels), contracts.md §3.
-UNIT_PATH = validate.Regexp(r"^\d{2}(\.\d{3})?(\.\d{5})?$")
+from ...patterns import UNIT_CODE, UNIT_PATH  # noqa: F401 (the catalogue's modules import them from here)
 CHANNELS = ("counter", "online", "postal")
 RETURN_METHODS = ("counter", "postal", "online")
 

@@ -3,12 +3,12 @@ from datetime import timedelta
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
+from motcua_shared.patterns import UNIT_CODE
 from motcua_shared.web.fields import StrictSchema
 
 from ...statistics.dimensions import DIMENSIONS
 from ...statistics.report import DRILLABLE
 
-UNIT_CODE = validate.Regexp(r"^(\d{2}|\d{3}|\d{5})$")  # Decision 124/2004 widths: province, district, commune
 FORMATS = ("json", "csv", "xlsx")
 LONGEST_PERIOD = timedelta(days=3660)  # ten years: the trend is monthly, the answer stays small
 

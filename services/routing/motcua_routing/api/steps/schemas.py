@@ -1,10 +1,11 @@
 """Request and response bodies of /api/v1/steps."""
 from marshmallow import ValidationError, fields, validate, validates_schema
 
+from motcua_shared.patterns import UNIT_CODE_PATTERN, Pattern
 from motcua_shared.web.fields import StrictSchema, Text
 
 OUTCOMES = ("approved", "rejected", "supplement_required")
-UNIT_CODE = validate.Regexp(r"^(\d{2}|\d{3}|\d{5})$", error="Mã đơn vị hành chính không đúng định dạng.")
+UNIT_CODE = Pattern(UNIT_CODE_PATTERN, error="Mã đơn vị hành chính không đúng định dạng.")
 LISTS = ("open", "unclaimed", "mine", "closed", "all")
 
 
