@@ -11,17 +11,11 @@ from dataclasses import dataclass
 
 import requests
 
-SERVICES = ("intake", "routing", "notification", "postal", "reporting")
+from motcua_shared.settings import SERVICES
+from motcua_testing.ports import free_port
+
 # Statuses that say "not now" rather than "no": the process is restarting, or its database is away.
 TRANSIENT = {502, 503, 504}
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start_apis(system, web_workers: int = 2, ready_timeout: float = 90) -> dict[str, str]:

@@ -46,8 +46,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "loadtest"))
 
 from api_processes import HttpClient, start_apis, wait_ready  # noqa: E402
+from motcua_shared.settings import SERVICES  # noqa: E402
 
-SERVICES = ("intake", "routing", "notification", "postal", "reporting")
 SCENARIOS = {
     "broker_restart": ["broker_restart"],
     "connections_cut": ["connections_cut"],
@@ -100,7 +100,6 @@ class Infra:
         """A fresh vhost and five fresh databases on the private servers."""
         from motcua_shared.broker.permissions import Permission
         from motcua_shared.broker.setup import declare_system
-        from motcua_shared.settings import SERVICES as ALL
         from motcua_testing.system import RETRY_DELAYS, System, spec_of
 
         vhost = f"fault-{uuid.uuid4().hex[:8]}"
@@ -109,7 +108,7 @@ class Infra:
         admin.set_permissions(vhost, Permission("guest", ".*", ".*", ".*"))
         amqp_url = self.rabbit.url_for(vhost)
         declare_system(amqp_url, RETRY_DELAYS)
-        urls = {s: self.factory.url(self.factory.create(spec_of(s))) for s in ALL}
+        urls = {s: self.factory.url(self.factory.create(spec_of(s))) for s in SERVICES}
         # A killed notification worker's claimed messages wait for their delivery lease to lapse
         # (120 s by default, longer than any provider call) before another round sends them; the
         # shortest lease the settings accept (10 s margin + the 10 s SMTP timeout) keeps runs short.
@@ -145,6 +144,7 @@ class FaultInjector:
     bases: dict[str, str]
     run: object = None  # the LoadRun, for progress figures
     injected: list[Injected] = field(default_factory=list)
+    # queue -> ids of the poison published; the load run reads it at the end to explain dead letters
     poison_ids: dict[str, set[str]] = field(default_factory=dict)
 
     def __call__(self) -> None:
@@ -177,7 +177,7 @@ class FaultInjector:
             time.sleep(1)
             self.system.processes.restart(name)
         elif kind == "poison_flood":
-            self.poison_ids = publish_poison(self.system.amqp_url)
+            self.poison_ids.update(publish_poison(self.system.amqp_url))
         else:
             raise ValueError(f"unknown fault {fault}")
 
@@ -244,15 +244,8 @@ def run_scenario(infra: Infra, name: str, faults: list[str], dossiers: int, log_
         schedule = lead + len(faults) * (gap + 2.0) + 2.0
         run = pipeline.LoadRun(system, sinks, dossiers, concurrency=4, duration_limit=duration_limit,
                                rate=max(1.0, dossiers / schedule), clients=clients, tolerate_outages=True,
-                               extra_threads={"faults": injector})
+                               extra_threads={"faults": injector}, expected_dead_letters=injector.poison_ids)
         injector.run = run
-        original_final = run.observe_final
-
-        def observe_final():
-            run.expected_dead_letters = injector.poison_ids
-            original_final()
-
-        run.observe_final = observe_final
         figures = run.run()
         for service, base in bases.items():  # every API killed and started again serves again
             wait_ready(system, service, base, 60)

@@ -30,7 +30,6 @@ import json
 import os
 import random
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -121,14 +120,12 @@ def dossier_payload(index: int, unit: str, procedure) -> dict:
 # ------------------------------------------------------------------------------------------------
 # Sinks: the development mail catcher and SMS gateway, as their own process
 # ------------------------------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Sinks:
     def __init__(self, log_dir: Path):
+        from motcua_testing.ports import free_port
+
         self.smtp_port, self.http_port = free_port(), free_port()
         self.base = f"http://127.0.0.1:{self.http_port}"
         handle = open(log_dir / "devsinks.log", "ab")

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 
@@ -12,14 +11,9 @@ import requests
 from motcua_shared.events.catalogue.dossier import DOSSIER_RECEIVED
 from motcua_shared.settings import SERVICES
 
+from motcua_testing.ports import free_port
 from motcua_testing.system import TEST_SECRET, System
 from motcua_testing.waiting import wait_for
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_it_exits_at_once_with_one_line_when_the_broker_is_unreachable(tmp_path):

@@ -22,15 +22,11 @@ import time
 import uuid
 from pathlib import Path
 
+from .ports import free_port
+
 
 class InfraError(RuntimeError):
     pass
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _as_owner(user: str, command: list[str]) -> list[str]:

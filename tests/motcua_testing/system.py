@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 
 from sqlalchemy import func, select

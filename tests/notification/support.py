@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import copy
 import json
-import socket
 import threading
 import uuid
 from dataclasses import dataclass, field
@@ -42,6 +41,7 @@ from motcua_notification.options import Options
 from motcua_notification.receipts import SIGNATURE_HEADER, sign
 from motcua_notification.service import SPEC
 
+from motcua_testing.ports import free_port
 from motcua_testing.system import TEST_SECRET
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -49,12 +49,6 @@ PUBLIC = "https://dichvucong.sonla.gov.vn"
 RECEIPT_SECRET = "gateway-receipt-secret-for-tests"
 PHONE = "0912345678"
 EMAIL = "hung.lo@example.vn"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def local(moment: datetime) -> str:
