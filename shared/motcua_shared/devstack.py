@@ -88,6 +88,11 @@ def main() -> int:
     while not stopping:
         time.sleep(0.5)
         dead = [(name, p.returncode) for name, p in children if p.poll() is not None]
+        if stopping:
+            # Ctrl-C in a terminal reaches the whole process group: the children stop on their own
+            # at the same moment, and one of them exiting then is the stop, not a failure. Checked
+            # after the poll: a child seen dead got its signal no later than we did.
+            break
         if dead:
             _say(f"{dead[0][0]} exited with {dead[0][1]}; stopping the others")
             exit_code = 1
