@@ -117,6 +117,10 @@ CASES = [
     ("truncated JSON", raw(dossier())[:-10], RECEPTIONIST, 400, "malformed_json", None),
     ("Idempotency-Key too long", raw(dossier()), {**RECEPTIONIST, "Idempotency-Key": "k" * 101}, 422,
      "invalid_idempotency_key", None),
+    *[(f"Idempotency-Key {name}", raw(dossier()), {**RECEPTIONIST, "Idempotency-Key": key}, 422,
+       "invalid_idempotency_key", None)
+      for name, key in (("empty", ""), ("with NUL", "k\x00k"), ("with a control", "k\x1bk"),
+                        ("with DEL", "k\x7f"), ("of latin-1 bytes", "kh\xf3a"))],
 ]
 
 

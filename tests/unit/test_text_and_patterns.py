@@ -42,7 +42,9 @@ def test_an_event_whose_unit_code_ends_in_a_newline_is_invalid():
         parse(json.dumps(event).encode())
 
 
-@pytest.mark.parametrize("value", ["Lò\x85Văn", "Lò\x9b[31mVăn", "\u202eneT ửL", "Lò\u2066Văn\u2069", "Lò\x00Văn"])
+@pytest.mark.parametrize("value", ["Lò\x85Văn", "Lò\x9b[31mVăn", "\u202eneT ửL", "Lò\u2066Văn\u2069", "Lò\x00Văn",
+                                   "Lò\u200bVăn", "Lò\u200dVăn", "\u200fLò Văn", "Lò\xadVăn", "\ufeffLò Văn",
+                                   "Lò\u2060Văn", "Lò\u061cVăn"])
 def test_control_and_reordering_characters_are_refused_in_text(value):
     with pytest.raises(ValidationError, match="ký tự điều khiển"):
         Named().load({"name": value})

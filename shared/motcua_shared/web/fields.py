@@ -1,15 +1,21 @@
-"""marshmallow fields for text people type: NFC-normalised, trimmed, free of control characters."""
+"""marshmallow fields for text people type: NFC-normalised, trimmed, free of control and invisible characters."""
 from __future__ import annotations
 
-import re
 import unicodedata
 
 from marshmallow import RAISE, Schema, ValidationError, fields
 
-# C0 controls but tab and newlines, DEL, the C1 controls (U+0085, U+009B opens terminal escapes),
-# and the bidirectional embeddings, overrides and isolates, which reorder how a printed name or
-# address reads (U+202A-U+202E, U+2066-U+2069) without being visible themselves.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Refused: the control characters (Unicode category Cc: C0 but tab and newlines, DEL, C1, where
+# U+009B opens terminal escapes) and the format characters (Cf), which print as nothing: the
+# bidirectional marks, embeddings, overrides and isolates reorder how a name or address reads
+# (U+202E), and the zero-width space and joiners, soft hyphen and BOM make "Lò\u200bVăn" print as
+# "LòVăn" yet be another name to search, deduplicate and match against the national database.
+_KEPT_CONTROLS = frozenset("\t\n\r")
+_REFUSED_CATEGORIES = frozenset(("Cc", "Cf"))
+
+
+def has_hidden_characters(text: str) -> bool:
+    return any(unicodedata.category(c) in _REFUSED_CATEGORIES for c in text if c not in _KEPT_CONTROLS)
 
 
 class Text(fields.String):
@@ -17,8 +23,8 @@ class Text(fields.String):
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
-        if _CONTROL.search(text):
-            raise ValidationError("Không được chứa ký tự điều khiển.")
+        if has_hidden_characters(text):
+            raise ValidationError("Không được chứa ký tự điều khiển hoặc ký tự ẩn.")
         return unicodedata.normalize("NFC", text.strip())
 
 

@@ -1,4 +1,6 @@
 """POST /api/v1/dossiers: receive a dossier at a desk, or submit one online or by post."""
+import re
+
 from flask import request
 from flask.views import MethodView
 from sqlalchemy.exc import IntegrityError
@@ -12,13 +14,22 @@ from ...app import desk
 from . import blp
 from .schemas import DossierCreate, DossierCreated
 
+# Visible ASCII, as clients make them (UUIDs, ULIDs, base64): a key is compared byte for byte and
+# stored, and a NUL or a control character in it would reach the database or the logs.
+IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,100}")
+IDEMPOTENCY_KEY_HEADER = {
+    "in": "header", "name": "Idempotency-Key", "required": False,
+    "description": "Makes a retried submission answer with the same dossier; the same key with another "
+                   "body answers 409 `idempotency_key_reused`. Scoped to the submitting user.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 100, "pattern": "^[\\x21-\\x7e]+$"},
+}
 
 @blp.route("")
 class Dossiers(MethodView):
     @require("receptionist", "citizen", "admin")
     @blp.arguments(DossierCreate)
     @blp.response(201, DossierCreated)
-    @blp.doc(security=[{"bearer": []}])
+    @blp.doc(security=[{"bearer": []}], parameters=[IDEMPOTENCY_KEY_HEADER])
     def post(self, body):
         """Tiếp nhận hồ sơ
 
@@ -31,8 +42,9 @@ class Dossiers(MethodView):
         """
         principal = current_principal()
         key = request.headers.get("Idempotency-Key")
-        if key is not None and not (1 <= len(key) <= 100):
-            raise Invalid("Idempotency-Key phải dài từ 1 đến 100 ký tự.", code="invalid_idempotency_key")
+        if key is not None and not IDEMPOTENCY_KEY.fullmatch(key):
+            raise Invalid("Idempotency-Key phải gồm từ 1 đến 100 ký tự ASCII nhìn thấy được (không dấu cách).",
+                          code="invalid_idempotency_key")
         fingerprint = receiving.request_fingerprint(request.get_data())
         sessions = runtime().sessions
         if key:
