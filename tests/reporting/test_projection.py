@@ -10,6 +10,7 @@ from types import SimpleNamespace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from motcua_shared.workcal import WorkingCalendar
 from motcua_reporting.projection.dossier import end_class, project
 from motcua_reporting.projection.timeline import entry_from_event
 from motcua_reporting.statistics.indicators import indicators
@@ -32,7 +33,7 @@ def timelines(events) -> dict[str, list]:
 
 
 def rows(events) -> dict[str, SimpleNamespace]:
-    return {code: SimpleNamespace(**project(code, entries)) for code, entries in timelines(events).items()}
+    return {code: SimpleNamespace(**project(code, entries, calendar=WorkingCalendar())) for code, entries in timelines(events).items()}
 
 
 def in_sông_mã(row) -> bool:

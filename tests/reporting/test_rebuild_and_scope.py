@@ -9,9 +9,14 @@ import sys
 import threading
 
 import pytest
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
-from motcua_reporting.models import counters, dossier_timeline, dossiers
+from motcua_shared.events import new_event
+from motcua_shared.events.catalogue.calendar import CALENDAR_CHANGED
+from motcua_shared.workcal import WorkingCalendar
+from motcua_reporting.models import calendar_overrides, counters, dossier_timeline, dossiers
+from motcua_reporting.projection.dossier import project
+from motcua_reporting.projection.store import load_timeline
 from motcua_testing.system import System
 
 from reporting import history
@@ -106,3 +111,29 @@ def test_a_unit_covers_its_territory_in_either_hierarchy(reporting, officer, uni
 def test_the_scope_is_checked_on_the_day_the_unit_is_read(reporting, officer, unit, last):
     answer = reporting.get("/api/v1/reports/summary", officer=officer, unit=unit, **{"from": "2019-01-01", "to": last})
     assert answer.status_code == 403 and answer.get_json()["code"] == "unit_out_of_scope"
+
+
+def test_handling_times_follow_the_provinces_declared_days_live_and_after_a_rebuild(reporting):
+    """A day off the province declared (intake's calendar.changed, consumed before the dossiers' events)
+    shortens the handling times that span it; a rebuild restores the calendar copy from the event store
+    before it measures, so it gives the same rows."""
+    declared = new_event(CALENDAR_CHANGED, source="/motcua/intake", subject="2019-03-13", data={
+        "day": "2019-03-13", "kind": "day_off", "note": "Nghỉ theo Quyết định của UBND tỉnh",
+        "changed_at": "2019-03-01T08:00:00+07:00"})
+    reporting.feed([declared, *history.events()])
+    live = reporting.snapshot()
+    statutory = {row["code"]: row["handling_minutes"] for row in live["dossiers"]}
+    with reporting.runtime.sessions() as session:
+        statutory = {code: project(code, load_timeline(session, code), calendar=WorkingCalendar())["handling_minutes"]
+                     for code in statutory}
+    shorter = [row["code"] for row in live["dossiers"]
+               if row["handling_minutes"] is not None and row["handling_minutes"] < statutory[row["code"]]]
+    assert shorter, "no handling time spans the declared day: the test proves nothing"
+    with reporting.runtime.sessions.begin() as session:
+        for table in (dossier_timeline, dossiers, counters, calendar_overrides):
+            session.execute(delete(table))
+    assert rebuild(reporting).status_code == 200
+    assert reporting.snapshot() == live
+    with reporting.runtime.engine.connect() as conn:
+        assert [(str(row.day), row.kind) for row in conn.execute(select(calendar_overrides))] == [
+            ("2019-03-13", "day_off")]

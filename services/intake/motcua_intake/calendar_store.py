@@ -5,6 +5,11 @@ Appointments are legal promises, so the calendar used for them must reflect an a
 promptly: each process caches the calendar for INTAKE_CALENDAR_CACHE_SECONDS and drops the cache at
 once when a change goes through it. Other processes (the other gunicorn workers, the worker) see the
 change when their cache expires.
+
+Every change an administrator makes is also published (`vn.motcua.calendar.changed`, in the same
+transaction through the outbox) so routing and reporting compute with the same days
+(`motcua_shared.province_calendar`). The seeded rows are not: they are the statutory calendar,
+which those services apply without being told.
 """
 from __future__ import annotations
 
@@ -15,9 +20,12 @@ from datetime import date, datetime, timezone
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from motcua_shared.events import isoformat, new_event
+from motcua_shared.events.catalogue.calendar import CALENDAR_CHANGED
 from motcua_shared.workcal import CalendarOverride, OfficeHours, OverrideKind, WorkingCalendar, vietnam_year
 
 from .config import parse_cutoff
+from .lifecycle import SOURCE
 from .models import calendar_overrides
 
 MAKE_UP_DAY_NOTE = "Ngày làm bù"
@@ -66,7 +74,7 @@ def find_override(session: Session, day: date) -> dict | None:
     return dict(row) if row else None
 
 
-def put_override(session: Session, *, day: date, kind: str, note: str, actor: str) -> tuple[dict, bool]:
+def put_override(session: Session, outbox, *, day: date, kind: str, note: str, actor: str) -> tuple[dict, bool]:
     """Declare `day` a day off or a working day; returns the row and whether it is new."""
     values = {"kind": OverrideKind(kind).value, "note": note, "source": "admin", "updated_by": actor,
               "updated_at": datetime.now(timezone.utc)}
@@ -75,12 +83,21 @@ def put_override(session: Session, *, day: date, kind: str, note: str, actor: st
         session.execute(calendar_overrides.update().where(calendar_overrides.c.day == day).values(**values))
     else:
         session.execute(calendar_overrides.insert().values(day=day, **values))
+    _announce(session, outbox, day, values["kind"], note, values["updated_at"])
     return {"day": day, **values}, existing is None
 
 
-def delete_override(session: Session, day: date) -> bool:
+def delete_override(session: Session, outbox, day: date) -> bool:
     """Remove the override: the day goes back to the statutory rule (package, then weekend)."""
-    return session.execute(delete(calendar_overrides).where(calendar_overrides.c.day == day)).rowcount > 0
+    if session.execute(delete(calendar_overrides).where(calendar_overrides.c.day == day)).rowcount == 0:
+        return False
+    _announce(session, outbox, day, None, None, datetime.now(timezone.utc))
+    return True
+
+
+def _announce(session: Session, outbox, day: date, kind: str | None, note: str | None, at: datetime) -> None:
+    data = {"day": day.isoformat(), "kind": kind, "note": note, "changed_at": isoformat(at)}
+    outbox.add(session, new_event(CALENDAR_CHANGED, source=SOURCE, subject=day.isoformat(), data=data))
 
 
 def seed_years(session: Session, years: range) -> int:

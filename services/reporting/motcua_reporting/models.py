@@ -7,10 +7,12 @@ from sqlalchemy import JSON, BigInteger, Boolean, Column, DateTime, Integer, Str
 
 from motcua_shared.db import new_metadata
 from motcua_shared.messaging import inbox_table, outbox_table
+from motcua_shared.province_calendar import overrides_table
 
 metadata = new_metadata()
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
+calendar_overrides = overrides_table(metadata)  # the province's declared days, from intake's events
 
 event_store = Table(
     "event_store", metadata,

@@ -85,8 +85,13 @@ def _mark_step(session, step, mark: str, now, *conditions) -> bool:
         .values({mark: now}).returning(route_steps.c.id)).first() is not None
 
 
+def _calendar(sessions: sessionmaker):
+    with sessions() as session:
+        return reference.calendar(session)
+
+
 def _warn_steps(runtime, sessions: sessionmaker, now) -> None:
-    calendar = reference.calendar()
+    calendar = _calendar(sessions)
     for step in _open_steps(sessions, route_steps.c.warned_at.is_(None), route_steps.c.escalated_at.is_(None),
                             route_steps.c.due_at > now, route_steps.c.due_at <= now + HORIZON):
         left = calendar.working_minutes_between(now, step["due_at"])
@@ -134,11 +139,11 @@ def _all_open_routes(sessions: sessionmaker, *conditions):
 
 
 def _warn_dossiers(runtime, sessions: sessionmaker, now) -> None:
-    calendar = reference.calendar()
+    calendar = _calendar(sessions)
     for route, steps in _all_open_routes(sessions, dossier_routes.c.warned_at.is_(None),
                                          dossier_routes.c.due_at > now, dossier_routes.c.due_at <= now + HORIZON):
         left = calendar.working_minutes_between(now, route["due_at"])
-        if not 0 < left <= warning_window(runtime.settings, routes.total_minutes(route)):
+        if not 0 < left <= warning_window(runtime.settings, routes.total_minutes(route, calendar)):
             continue
         open_step = next((s for s in steps if s["status"] in STEP_OPEN), None)
         with sessions.begin() as session:
@@ -155,7 +160,7 @@ def _warn_dossiers(runtime, sessions: sessionmaker, now) -> None:
 
 
 def _apologise(runtime, sessions: sessionmaker, now) -> None:
-    calendar = reference.calendar()
+    calendar = _calendar(sessions)
     for route, steps in _all_open_routes(sessions, dossier_routes.c.apology_issued_at.is_(None)):
         open_step = next((s for s in steps if s["status"] in STEP_OPEN), None)
         if open_step is None:

@@ -13,6 +13,7 @@ from sqlalchemy.types import TypeDecorator
 
 from motcua_shared.db import new_metadata
 from motcua_shared.messaging import inbox_table, outbox_table
+from motcua_shared.province_calendar import overrides_table
 from motcua_shared.messaging.tables import ID
 
 
@@ -44,6 +45,7 @@ class Moment(TypeDecorator):
 metadata = new_metadata()
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
+calendar_overrides = overrides_table(metadata)  # the province's declared days, from intake's events
 
 # Route status: in_progress → (awaiting_supplement → in_progress)* → completed | stopped
 ROUTE_OPEN = ("in_progress", "awaiting_supplement")

@@ -1,12 +1,17 @@
-"""The reference data this process works with, loaded once per process (they are immutable)."""
+"""The reference data this process works with: units, procedures and agencies, loaded once per process
+(they are immutable), and the working calendar, which follows the province's declarations."""
 from __future__ import annotations
 
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.orm import Session
+
+from motcua_shared.province_calendar import CalendarCopy
 from motcua_shared.reference import load_agencies, load_catalogue, load_units
 from motcua_shared.workcal import DEFAULT_TIMEZONE, WorkingCalendar
 
+from .models import calendar_overrides
 from .plans import RoutePlans, read_plan_rows
 
 LOCAL_TZ = ZoneInfo(DEFAULT_TIMEZONE)
@@ -18,9 +23,17 @@ catalogue = load_catalogue
 agencies = load_agencies
 
 
-@lru_cache(maxsize=1)
-def calendar() -> WorkingCalendar:
-    return WorkingCalendar()
+_calendar = CalendarCopy(calendar_overrides)
+
+
+def calendar(session: Session) -> WorkingCalendar:
+    """The statutory calendar with the days off and working days the province declared at intake."""
+    return _calendar.calendar(session)
+
+
+def apply_calendar_change(session: Session, _runtime, data: dict) -> None:
+    """A `calendar.changed` from intake (loaded): keep it unless a later change of that day is kept."""
+    _calendar.apply(session, data)
 
 
 def local_day(moment):

@@ -25,6 +25,7 @@ from motcua_shared.events.catalogue.route import (APOLOGY_ISSUED, ROUTE_COMPLETE
 from motcua_shared.messaging import PermanentError
 from motcua_shared.reference import (RouteNotApplicable, UnknownAgency, UnknownProcedure, UnknownUnit,
                                      resolve_route)
+from motcua_shared.workcal import WorkingCalendar
 
 from . import control_log, dispatch, reference
 from .models import STEP_OPEN, dossier_routes, insert_once, route_steps, withdrawals
@@ -74,9 +75,8 @@ def _last_sequence(session: Session, route_id: int) -> int:
                            .where(route_steps.c.route_id == route_id)).scalar_one()
 
 
-def total_minutes(route) -> int:
+def total_minutes(route, calendar: WorkingCalendar) -> int:
     """The working time between the start of count and the appointment on the receipt."""
-    calendar = reference.calendar()
     return calendar.working_minutes_between(calendar.start_of_count(route["received_at"]), route["original_due_at"])
 
 
@@ -111,6 +111,7 @@ def start_route(session: Session, runtime, data: dict) -> None:
     except (UnknownProcedure, UnknownUnit, RouteNotApplicable, UnknownAgency) as exc:
         raise PermanentError(f"no route for dossier {code}: {exc}") from None
 
+    calendar = reference.calendar(session)
     route = dict(session.execute(insert(dossier_routes).values(
         dossier_code=code, procedure_code=procedure.code, hierarchy=str(hierarchy), variant=plan.variant,
         channel=data["channel"], receiving_unit=data["receiving_unit"],
@@ -122,7 +123,7 @@ def start_route(session: Session, runtime, data: dict) -> None:
         "attempt": 1, "level": str(plan_step.level), "unit": where.unit.code, "unit_path": where.unit_path,
         "role": plan_step.role, "agency_id": agency.id, "agency_name": agency.name, "action": plan_step.action,
         "budget_minutes": budget, "status": "planned",
-    } for plan_step, (where, agency), budget in zip(plan.steps, acting, plan.budgets(total_minutes(route)))]
+    } for plan_step, (where, agency), budget in zip(plan.steps, acting, plan.budgets(total_minutes(route, calendar)))]
     ids = session.execute(insert(route_steps).returning(route_steps.c.id, sort_by_parameter_order=True),
                           planned).scalars().all()
     planned = [{**step, "id": step_id} for step, step_id in zip(planned, ids)]
@@ -131,7 +132,7 @@ def start_route(session: Session, runtime, data: dict) -> None:
         "steps": [{"step_id": s["step_id"], "sequence": s["sequence"], "unit": s["unit"], "unit_path": s["unit_path"],
                    "level": s["level"], "agency": s["agency_id"], "action": s["action"],
                    "budget_hours": s["budget_minutes"] / 60} for s in planned]}))
-    start = reference.calendar().start_of_count(received_at)
+    start = calendar.start_of_count(received_at)
     assign_position(session, runtime, route, 1, at=received_at, clock_from=start,
                     from_party=control_log.desk_name(route), latest=planned[0])
     log.info("route_started", extra={"dossier_code": code, "steps": len(planned), "hierarchy": str(hierarchy),
@@ -139,8 +140,8 @@ def start_route(session: Session, runtime, data: dict) -> None:
 
 
 # -- moving on ------------------------------------------------------------------------------------
-def step_due(route, budget_minutes: int, clock_from: datetime) -> datetime:
-    due = reference.calendar().advance(clock_from, Fraction(budget_minutes, 60), "working_hours")
+def step_due(route, budget_minutes: int, clock_from: datetime, calendar: WorkingCalendar) -> datetime:
+    due = calendar.advance(clock_from, Fraction(budget_minutes, 60), "working_hours")
     return min(due, route["due_at"])
 
 
@@ -152,7 +153,8 @@ def assign_position(session: Session, runtime, route, sequence: int, *, at: date
 
     `latest` is the position's latest row when the caller already holds it."""
     latest = latest or _latest_attempt(session, route["id"], sequence)
-    due = due_at or step_due(route, latest["budget_minutes"], clock_from or at)
+    due = due_at or step_due(route, latest["budget_minutes"], clock_from or at,
+                                reference.calendar(session))
     values = {"status": "assigned", "assigned_at": at, "due_at": due}
     if latest["status"] == "planned":
         session.execute(update(route_steps).where(route_steps.c.id == latest["id"]).values(**values))
@@ -221,7 +223,7 @@ def resume_after_supplement(session: Session, runtime, data: dict) -> None:
     asked = dict(session.execute(select(route_steps).where(route_steps.c.route_id == route["id"],
                                                            route_steps.c.outcome == "supplement_required")
                                  .order_by(route_steps.c.id.desc()).limit(1)).mappings().one())
-    calendar, paused_from, resumed_at = reference.calendar(), data["paused_from"], data["occurred_at"]
+    calendar, paused_from, resumed_at = reference.calendar(session), data["paused_from"], data["occurred_at"]
     due = max(data["due_at"], calendar.extend(route["due_at"], paused_from, resumed_at))
     session.execute(update(dossier_routes).where(dossier_routes.c.id == route["id"]).values(
         status="in_progress", paused_at=None, due_at=due))

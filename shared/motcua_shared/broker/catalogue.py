@@ -37,7 +37,8 @@ SUBSCRIPTIONS: dict[str, tuple[Subscription, ...]] = {
         Subscription("intake.inbox", ((events_exchange("routing"), "#"), (events_exchange("postal"), "#"))),
     ),
     "routing": (
-        Subscription("routing.inbox", ((events_exchange("intake"), "vn.motcua.dossier.#"),)),
+        Subscription("routing.inbox", ((events_exchange("intake"), "vn.motcua.dossier.#"),
+                                       (events_exchange("intake"), "vn.motcua.calendar.#"))),
     ),
     "notification": (
         Subscription("notification.inbox", tuple((events_exchange(s), "#") for s in ("intake", "routing", "postal"))),

@@ -1,6 +1,6 @@
 """Fold the timeline entries of one dossier into its `dossiers` row.
 
-`project` is a pure function of the SET of entries: it sorts them by their own moments (then by
+`project` is a pure function of the SET of entries (and the working calendar): it sorts them by their own moments (then by
 event id, so ties are broken the same way every time) and never looks at arrival order. Applying
 the same events twice, late, or shuffled therefore gives the same row, and the rebuild from the
 event store gives the row the live consumer wrote.
@@ -30,11 +30,12 @@ END_KINDS = {PROCESSED: "processed", RETURNED: "returned", WITHDRAWN: "withdrawn
 
 @cache
 def calendar() -> WorkingCalendar:
-    """The national working calendar (office hours 07:00–11:30, 13:30–17:00, public holidays)."""
+    """The national working calendar (office hours 07:00–11:30, 13:30–17:00, public holidays): the length
+    of a working day. Durations are measured with the province's (`project`'s `calendar`)."""
     return WorkingCalendar()
 
 
-def project(code: str, entries: Iterable[Entry]) -> dict[str, Any]:
+def project(code: str, entries: Iterable[Entry], *, calendar: WorkingCalendar) -> dict[str, Any]:
     ordered = sorted(entries, key=lambda entry: (entry.occurred_at, entry.event_id))
     received, submitted = _first(ordered, RECEIVED), _first(ordered, SUBMITTED)
     row = {"code": code, **_facts(received or submitted),
@@ -57,7 +58,7 @@ def project(code: str, entries: Iterable[Entry]) -> dict[str, Any]:
         due = clock.due_at(stopped)
         row.update(ended_at=ended_at, end_kind=END_KINDS[end.kind], end_due_at=due,
                    end_class=end_class(end.kind, stopped, due),
-                   handling_minutes=_handling_minutes(clock, received_at, ended_at))
+                   handling_minutes=_handling_minutes(calendar, clock, received_at, ended_at))
     return row
 
 
@@ -113,8 +114,7 @@ def _end(ordered: list[Entry], after_reception: list[Entry]) -> Entry | None:
     return next((entry for entry in after_reception if entry.kind in STOP_KINDS), None)
 
 
-def _handling_minutes(clock: Clock, received_at: datetime, ended_at: datetime) -> int:
+def _handling_minutes(cal: WorkingCalendar, clock: Clock, received_at: datetime, ended_at: datetime) -> int:
     """Decision 766 §2.2 ThoiGianGiaiQuyet: working time from reception to the end, pauses excluded."""
-    cal = calendar()
     paused = sum(cal.working_minutes_between(start, end) for start, end in clock.paused_between(received_at, ended_at))
     return max(cal.working_minutes_between(received_at, ended_at) - paused, 0)

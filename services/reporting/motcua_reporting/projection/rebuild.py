@@ -17,8 +17,10 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
+from motcua_shared.events.catalogue.calendar import CALENDAR_CHANGED
+
 from ..models import counters, dossier_timeline, dossiers, event_store
-from . import dossier
+from . import dossier, store
 from .timeline import LIFECYCLE_TYPES, entry_from_event
 
 BATCH = 5000
@@ -47,6 +49,12 @@ def rebuild(session: Session) -> Rebuilt:
     if by_type:
         session.execute(insert(counters), [{"name": name, "value": value} for name, value in by_type])
 
+    # The calendar copy first (changes already kept are kept again, harmlessly): the handling times
+    # below are measured with it.
+    for (data,) in session.execute(select(event_store.c.data).where(event_store.c.type == CALENDAR_CHANGED)):
+        store.apply_calendar_change(session, data)
+    calendar = store.calendar(session)
+
     timelines = defaultdict(list)
     stored = session.execute(select(event_store.c.event_id, event_store.c.type, event_store.c.data)
                              .where(event_store.c.type.in_(sorted(LIFECYCLE_TYPES)))
@@ -56,7 +64,7 @@ def rebuild(session: Session) -> Rebuilt:
         timelines[entry.code].append(entry)
 
     entries = [entry.as_row() for timeline in timelines.values() for entry in timeline]
-    rows = [dossier.project(code, timeline) for code, timeline in timelines.items()]
+    rows = [dossier.project(code, timeline, calendar=calendar) for code, timeline in timelines.items()]
     for table, values in ((dossier_timeline, entries), (dossiers, rows)):
         for first in range(0, len(values), BATCH):
             session.execute(insert(table), values[first:first + BATCH])

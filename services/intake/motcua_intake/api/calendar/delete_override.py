@@ -24,6 +24,6 @@ class OverrideRemoval(MethodView):
         day = parse_day(day)
         require_province_admin(day)
         with runtime().sessions.begin() as session:
-            if not calendar_store.delete_override(session, day):
+            if not calendar_store.delete_override(session, desk().outbox, day):
                 raise NotFound("Ngày này không có khai báo.", code="override_not_found")
         desk().calendars.invalidate()
