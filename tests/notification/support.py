@@ -68,6 +68,7 @@ class Gateway:
     def __init__(self, port: int | None = None):
         self.port = port or free_port()
         self.status = 202
+        self.on_request = None  # called with each request's body before it is answered (a test's fault)
         self.requests: list[dict] = []
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
@@ -87,6 +88,8 @@ class Gateway:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+                if gateway.on_request is not None:
+                    gateway.on_request(body)
                 with gateway._lock:
                     status = gateway.status
                     gateway.requests.append({**body, "status": status})

@@ -10,7 +10,9 @@ Each tick of the worker's periodic job (never blocking the event consumer):
 4. each task records each message's attempts and outcome in its own transaction as soon as it has it.
 
 A sender that dies leaves its claims to expire; the messages are claimed again. The provider may
-then see a message twice, which its `reference` (the message id) lets it recognise.
+then see a message twice, which its `reference` (the message id, also the e-mail's Message-ID) lets
+it recognise. A database that is away when an outcome is to be recorded is waited for while the
+claim holds, so a database restart does not make a second send.
 """
 from __future__ import annotations
 
@@ -21,10 +23,11 @@ import uuid
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from motcua_shared.db import is_sqlite
@@ -40,6 +43,7 @@ from . import ledger, schedule
 from .health import ProviderHealth
 
 log = logging.getLogger("motcua.notification.delivery")
+RECORD_RETRY_FIRST, RECORD_RETRY_MAX = 0.25, 2.0  # seconds between tries to record while the database is away
 
 
 
@@ -206,7 +210,7 @@ class Dispatcher:
                 try:
                     if self.clock() > message.claimed_until - LEASE_MARGIN:
                         continue  # the claim is about to lapse: whoever claims it next sends it
-                    self._record(sessions, message, self._attempt(message))
+                    self._record_while_held(sessions, message, self._attempt(message))
                 except Exception as exc:  # a failed record leaves the claim to expire; the message is not lost
                     log.exception("delivery_failed", extra={"message_id": message.id, "error": type(exc).__name__})
                 finally:
@@ -242,6 +246,25 @@ class Dispatcher:
                         unsubscribe_url=unsubscribe)
 
     # -- 4. record ---------------------------------------------------------------------------------
+    def _record_while_held(self, sessions: sessionmaker, message: Claimed, attempts: list[Attempt]) -> None:
+        """Record the outcome, waiting out a database that is away for as long as the claim holds.
+
+        The provider has the message by now: giving up would let the claim lapse and the next sender
+        send it again (a citizen's second SMS). Until the claim lapses nobody else may take it, so
+        retrying until then is safe; the margin left at sending time (LEASE_MARGIN) covers a restart."""
+        delay = RECORD_RETRY_FIRST
+        while True:
+            try:
+                self._record(sessions, message, attempts)
+                return
+            except (OperationalError, InterfaceError) as exc:
+                if self.clock() + timedelta(seconds=delay) >= message.claimed_until:
+                    raise
+                log.warning("delivery_record_retry", extra={"message_id": message.id, "error": type(exc).__name__,
+                                                            "delay_s": delay})
+                time.sleep(delay)
+                delay = min(delay * 2, RECORD_RETRY_MAX)
+
     def _record(self, sessions: sessionmaker, message: Claimed, attempts: list[Attempt]) -> None:
         now = self.clock()
         number = message.attempts + 1
