@@ -7,8 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import MetaData, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 # Stable constraint names make Alembic migrations reproducible on both engines.
 NAMING_CONVENTION = {
@@ -22,6 +23,13 @@ NAMING_CONVENTION = {
 
 def new_metadata() -> MetaData:
     return MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def dialect_insert(bind):
+    """`insert` with ON CONFLICT (upserts, insert-once) for the database behind `bind` (a Session, a
+    Connection or an Engine): PostgreSQL's, or SQLite's for `make run`; the core one has neither."""
+    dialect = bind.get_bind().dialect if isinstance(bind, Session) else bind.dialect
+    return postgresql.insert if dialect.name == "postgresql" else sqlite.insert
 
 
 def is_sqlite(engine_or_url) -> bool:

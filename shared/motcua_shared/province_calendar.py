@@ -19,9 +19,9 @@ from datetime import datetime
 from typing import Any, Callable
 
 from sqlalchemy import BigInteger, Column, Date, MetaData, String, Table, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from .db import dialect_insert
 from .workcal import CalendarOverride, OverrideKind, WorkingCalendar
 
 TABLE = "calendar_overrides"
@@ -50,7 +50,7 @@ def _micros(moment: datetime) -> int:
 def apply(session: Session, table: Table, data: dict[str, Any]) -> bool:
     """Keep one change (the `data` of a calendar.changed event, loaded); False when a later one is kept."""
     row = {"day": data["day"], "kind": data["kind"], "note": data["note"], "changed_at_us": _micros(data["changed_at"])}
-    insert = (postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert)(table)
+    insert = dialect_insert(session)(table)
     kept = session.execute(insert.values(**row).on_conflict_do_update(
         index_elements=["day"], set_={key: insert.excluded[key] for key in ("kind", "note", "changed_at_us")},
         where=table.c.changed_at_us < insert.excluded.changed_at_us).returning(table.c.day)).first()

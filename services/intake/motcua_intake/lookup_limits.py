@@ -25,8 +25,8 @@ from datetime import datetime, timezone
 from typing import Callable
 
 from sqlalchemy import Engine, and_, delete, literal_column, update
-from sqlalchemy.dialects import postgresql, sqlite
 
+from motcua_shared.db import dialect_insert
 from motcua_shared.settings import Settings
 from motcua_shared.web.errors import RateLimited
 
@@ -96,8 +96,7 @@ class LookupLimits:
 
     @staticmethod
     def _increment(conn, key: str, start: datetime) -> int:
-        insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-        stmt = insert(counters).values(key=key, window_start=start, count=1).on_conflict_do_update(
+        stmt = dialect_insert(conn)(counters).values(key=key, window_start=start, count=1).on_conflict_do_update(
             index_elements=["key", "window_start"], set_={"count": counters.c.count + literal_column("1")},
         ).returning(counters.c.count)
         return conn.execute(stmt).scalar_one()

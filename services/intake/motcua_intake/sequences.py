@@ -7,15 +7,15 @@ are distinct and consecutive, and a rolled-back reception gives its number back.
 from datetime import date
 
 from sqlalchemy import Table, literal_column
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+
+from motcua_shared.db import dialect_insert
 
 from .models import daily_sequences, logbook_sequences
 
 
 def _increment(session: Session, table: Table, key: dict) -> int:
-    dialect_insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    stmt = dialect_insert(table).values(**key, last_value=1)
+    stmt = dialect_insert(session)(table).values(**key, last_value=1)
     stmt = stmt.on_conflict_do_update(
         index_elements=list(key),
         set_={"last_value": table.c.last_value + literal_column("1")},

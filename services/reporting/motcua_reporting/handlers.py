@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from sqlalchemy import literal_column
 from sqlalchemy.orm import Session
 
+from motcua_shared.db import dialect_insert
 from motcua_shared.events import Event, registry
 
 from .models import counters, event_store
@@ -21,7 +22,7 @@ def store_and_project(session: Session, event: Event) -> None:
 
 def store_event(session: Session, event: Event) -> bool:
     """Keep the event and count it; False when it was already stored."""
-    insert = store.dialect_insert(session)
+    insert = dialect_insert(session)
     stored = session.execute(insert(event_store).values(
         event_id=event.id, type=event.type, source=event.source, subject=event.subject,
         time=datetime.fromisoformat(event.time), data=event.data, stored_at=datetime.now(timezone.utc))

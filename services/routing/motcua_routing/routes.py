@@ -153,8 +153,7 @@ def assign_position(session: Session, runtime, route, sequence: int, *, at: date
 
     `latest` is the position's latest row when the caller already holds it."""
     latest = latest or _latest_attempt(session, route["id"], sequence)
-    due = due_at or step_due(route, latest["budget_minutes"], clock_from or at,
-                                reference.calendar(session))
+    due = due_at or step_due(route, latest["budget_minutes"], clock_from or at, reference.calendar(session))
     values = {"status": "assigned", "assigned_at": at, "due_at": due}
     if latest["status"] == "planned":
         session.execute(update(route_steps).where(route_steps.c.id == latest["id"]).values(**values))

@@ -24,11 +24,11 @@ from typing import Callable, Iterable, Mapping
 import pika
 from pika.exceptions import AMQPError
 from sqlalchemy import Table, delete
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from .. import context
+from ..db import dialect_insert
 from ..broker.connection import parameters
 from ..broker.topology import Topology, dead_letter_queue, delay_queue, retry_exchange
 from ..events import Event, InvalidEvent, parse
@@ -211,8 +211,7 @@ class ConsumerRunner:
             log.debug("event_handled", extra={"event_id": event.id, "event_type": event.type, "outcome": outcome})
 
     def _first_time(self, session: Session, event: Event) -> bool:
-        insert = (postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert)
-        result = session.execute(insert(self.inbox).values(
+        result = session.execute(dialect_insert(session)(self.inbox).values(
             consumer=self.consumer, event_id=event.id, event_type=event.type,
             processed_at=datetime.now(timezone.utc)).on_conflict_do_nothing().returning(self.inbox.c.event_id))
         # RETURNING, not rowcount: ORM-level execution does not report rowcount for INSERT.

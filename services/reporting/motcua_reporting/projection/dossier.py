@@ -1,9 +1,9 @@
 """Fold the timeline entries of one dossier into its `dossiers` row.
 
-`project` is a pure function of the SET of entries (and the working calendar): it sorts them by their own moments (then by
-event id, so ties are broken the same way every time) and never looks at arrival order. Applying
-the same events twice, late, or shuffled therefore gives the same row, and the rebuild from the
-event store gives the row the live consumer wrote.
+`project` is a pure function of the SET of entries (and the working calendar): it sorts them by
+their own moments (then by event id, so ties are broken the same way every time) and never looks at
+arrival order. Applying the same events twice, late, or shuffled therefore gives the same row, and
+the rebuild from the event store gives the row the live consumer wrote.
 
 What ends a received dossier's processing (Decision 766 §2.1 "end-of-processing events", domain.md
 §5.3): `processed` (DVCQG 9) when there is one, else `returned` (10; "if both 9 and 10 exist, use

@@ -11,9 +11,9 @@ times are measured; they change no dossier row already written.
 from __future__ import annotations
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from motcua_shared.db import dialect_insert
 from motcua_shared.events import registry
 from motcua_shared.events.catalogue.calendar import CALENDAR_CHANGED
 from motcua_shared.province_calendar import CalendarCopy
@@ -22,10 +22,6 @@ from motcua_shared.workcal import WorkingCalendar
 from ..models import calendar_overrides, dossier_timeline, dossiers
 from . import dossier
 from .timeline import Entry, entry_from_event
-
-
-def dialect_insert(session: Session):
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
 _calendar = CalendarCopy(calendar_overrides)

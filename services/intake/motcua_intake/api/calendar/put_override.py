@@ -29,7 +29,7 @@ class OverrideDay(MethodView):
         day = parse_day(day)
         actor = require_province_admin(day)
         with runtime().sessions.begin() as session:
-            row, created = calendar_store.put_override(session, desk().outbox, day=day, kind=body["kind"], note=body["note"],
-                                                       actor=actor)
+            row, created = calendar_store.put_override(session, desk().outbox, day=day, kind=body["kind"],
+                                                       note=body["note"], actor=actor)
         desk().calendars.invalidate()
         return row, 201 if created else 200
