@@ -4,6 +4,7 @@ Each service owns its database; nothing here is shared between services except t
 """
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import MetaData, create_engine, event
@@ -66,3 +67,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def session_factory(engine: Engine) -> sessionmaker:
     return sessionmaker(bind=engine, expire_on_commit=False, future=True)
+
+
+def aware(moment: datetime | None) -> datetime | None:
+    """SQLite hands timezone-aware columns back naive (they hold UTC): make them aware again."""
+    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment

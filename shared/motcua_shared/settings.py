@@ -14,14 +14,24 @@ from typing import Any, Callable, Mapping
 
 SERVICES = ("intake", "routing", "notification", "postal", "reporting")
 DEFAULT_PORTS = {"intake": 8001, "routing": 8002, "notification": 8003, "postal": 8004, "reporting": 8005}
+# The officers' web application: a sixth process with a database of its own, but no events, so it is
+# not among SERVICES (which drive the broker's topology and users).
+CONSOLE = "console"
+CONSOLE_PORT = 8006
 
 
 def _float_list(raw: str) -> tuple[float, ...]:
     return tuple(float(part) for part in raw.split(",") if part.strip())
 
 
-def _bool(raw: str) -> bool:
-    return raw.strip().lower() in {"1", "true", "yes", "on"}
+def boolean(raw: str) -> bool:
+    """A yes/no setting; anything else is a typo that must stop the process, not silently mean no."""
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError("expected true or false")
 
 
 @dataclass(frozen=True)
@@ -86,7 +96,8 @@ def per_service(service: str) -> tuple[Setting, ...]:
         Setting(f"{upper}_DATABASE_URL", "",
                 f"SQLAlchemy URL of the {service} database; empty means SQLite at $MOTCUA_VAR_DIR/{service}.db."),
         Setting(f"{upper}_AMQP_URL", "", f"Broker URL with the {service} service's own user; empty means AMQP_URL."),
-        Setting(f"{upper}_PORT", DEFAULT_PORTS[service], f"HTTP port of the {service} API.", int),
+        Setting(f"{upper}_PORT", CONSOLE_PORT if service == CONSOLE else DEFAULT_PORTS[service],
+                f"HTTP port of the {service} API.", int),
         Setting(f"{upper}_WEB_WORKERS", 2, f"gunicorn worker processes of the {service} API.", int),
     )
 
@@ -147,7 +158,7 @@ def reference_markdown(extras: Mapping[str, tuple[Setting, ...]]) -> str:
         lines.append("")
 
     table("Every service", COMMON)
-    for service in SERVICES:
+    for service in (*SERVICES, CONSOLE):
         table(f"{service} service", per_service(service) + tuple(extras.get(service, ())))
     return "\n".join(lines)
 
@@ -156,7 +167,7 @@ def _service_extras() -> dict[str, tuple[Setting, ...]]:
     import importlib
 
     extras = {}
-    for service in SERVICES:
+    for service in (*SERVICES, CONSOLE):
         try:
             module = importlib.import_module(f"motcua_{service}.config")
         except ModuleNotFoundError:

@@ -6,18 +6,9 @@ import re
 from datetime import time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from motcua_shared.settings import Setting
+from motcua_shared.settings import Setting, boolean
 
 _HOURS = re.compile(r"^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$")
-
-
-def _bool(raw: str) -> bool:
-    value = raw.strip().lower()
-    if value in {"1", "true", "yes", "on"}:
-        return True
-    if value in {"0", "false", "no", "off"}:
-        return False
-    raise ValueError("expected true or false")
 
 
 def _names(raw: str) -> tuple[str, ...]:
@@ -74,7 +65,7 @@ SETTINGS = (
     Setting("SMTP_PORT", 1025, "Port of SMTP_HOST.", int),
     Setting("SMTP_USERNAME", "", "SMTP login; empty means no AUTH."),
     Setting("SMTP_PASSWORD", "", "SMTP password.", secret=True),
-    Setting("SMTP_STARTTLS", False, "Upgrade the SMTP connection with STARTTLS before AUTH and sending.", _bool),
+    Setting("SMTP_STARTTLS", False, "Upgrade the SMTP connection with STARTTLS before AUTH and sending.", boolean),
     Setting("SMTP_TIMEOUT", 10.0, "Seconds before an SMTP connection or command counts as a temporary failure.", float),
     Setting("MAIL_FROM", "Bộ phận một cửa <no-reply@motcua.local>",
             "From header of the e-mails (display name may carry diacritics); its address is the envelope sender."),
@@ -95,10 +86,10 @@ SETTINGS = (
             float),
     Setting("SMS_GATEWAY_RECEIPTS", False,
             "The gateways send delivery receipts: an accepted SMS stays `sending` until its receipt arrives. "
-            "Off: the gateway's 2xx is the last word and counts as delivered.", _bool),
+            "Off: the gateway's 2xx is the last word and counts as delivered.", boolean),
     Setting("SMS_UNICODE", False,
             "Send SMS with Vietnamese diacritics (UCS-2, 70 characters a segment) instead of the readable "
-            "unaccented text brandname SMS use (GSM-7, 160).", _bool),
+            "unaccented text brandname SMS use (GSM-7, 160).", boolean),
     # -- Zalo ZNS (optional first provider for phones) -------------------------------------------------
     Setting("ZALO_ZNS_URL", "https://business.openapi.zalo.me/message/template", "Zalo ZNS send-template endpoint."),
     Setting("ZALO_ZNS_ACCESS_TOKEN", "",

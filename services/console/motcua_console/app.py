@@ -1,0 +1,219 @@
+"""The console's app factory: settings and database, the officer's session and CSRF token on every
+request, deny-by-default page access, security headers, error pages, and the area blueprints."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import httpx
+from flask import Flask, g, redirect, render_template, request, url_for
+from werkzeug.exceptions import HTTPException
+
+from motcua_shared import context as log_context
+from motcua_shared.service import Runtime
+from motcua_shared.settings import Settings
+from motcua_shared.web.metrics import observe_request
+
+from . import formatting, permissions
+from .auth import csrf, sessions
+from .auth.tokens import TokenMinter
+from .clients import ApiError, Conflict, Forbidden, NotFound, RateLimited, Unauthorized, Unavailable
+from .clients.base import make_pools
+from .forms import problem_message
+from .service import SPEC
+from .units import unit_name
+from .web import blueprints
+
+# Pages load nothing from another host (contracts.md §7): 'self' only, and no inline script at all.
+CSP = ("default-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; "
+       "base-uri 'none'; form-action 'self'")
+ROLE_NAMES = {"receptionist": "Cán bộ tiếp nhận", "specialist": "Chuyên viên", "leader": "Lãnh đạo",
+              "auditor": "Thanh tra, kiểm tra", "admin": "Quản trị"}
+
+
+def create_app(settings: Settings | None = None, transports: dict[str, httpx.BaseTransport] | None = None) -> Flask:
+    runtime = Runtime(SPEC, settings)
+    settings = runtime.settings
+    app = Flask("motcua_console", template_folder=str(Path(__file__).parent / "templates"),
+                static_folder=str(Path(__file__).parent / "static"))
+    app.config.update(
+        SECRET_KEY=settings.console_secret_key,  # signs only the one-time banners cookie
+        SESSION_COOKIE_NAME="motcua_console_banner",
+        SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.console_secure_cookies,
+        MAX_CONTENT_LENGTH=settings.max_content_length,
+        SEND_FILE_MAX_AGE_DEFAULT=3600,
+    )
+    app.extensions["console"] = runtime
+    app.extensions["console_tokens"] = TokenMinter(settings)
+    app.extensions["console_pools"] = make_pools(settings, transports)
+    app.jinja_env.filters.update(formatting.FILTERS)
+    app.jinja_env.filters["unit_name"] = unit_name
+    app.jinja_env.filters["role_name"] = lambda role: ROLE_NAMES.get(role, role)
+    app.jinja_env.globals.update(role_names=ROLE_NAMES, unit_name=unit_name, csrf_token=_csrf_token,
+                                 officer=lambda: g.get("console_session") and g.console_session.account)
+    app.jinja_env.globals.update(
+        nav_items=lambda account: permissions.nav_items(app, account),
+        nav_endpoints=lambda: app.view_functions.keys(),
+        config_idle_minutes=lambda: settings.console_session_idle_minutes)
+    app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
+
+    for bp in blueprints():
+        app.register_blueprint(bp)
+    app.view_functions["static"] = permissions.public(app.view_functions["static"])
+
+    app.before_request(_begin)
+    app.after_request(_finish)
+    app.teardown_request(lambda _exc: log_context.bind(None))
+    _register_errors(app)
+    return app
+
+
+def _csrf_token() -> str:
+    """The token for this page's forms; an anonymous visitor gets a pre-session binding cookie."""
+    session = g.get("console_session")
+    if session:
+        binding = session.id_hash
+    else:
+        binding = request.cookies.get(csrf.PRE_SESSION_COOKIE) or g.get("new_presession")
+        if not binding or len(binding) > 64:
+            binding = g.new_presession = csrf.new_binding()
+    return csrf.token_for(_runtime().settings.console_secret_key, binding)
+
+
+def _runtime() -> Runtime:
+    from flask import current_app
+
+    return current_app.extensions["console"]
+
+
+def _begin():
+    g.started = time.perf_counter()
+    log_context.bind(log_context.new_correlation_id())
+    values = [request.path, *request.args.values(), *request.form.values()] if request.method == "POST" else \
+        [request.path, *request.args.values()]
+    if any("\x00" in value for value in values):
+        return render_template("errors/bad_request.html"), 400
+    runtime = _runtime()
+    g.console_session = None
+    g.session_expired = False
+    try:
+        g.console_session = sessions.load(runtime, request.cookies.get(sessions.COOKIE))
+    except sessions.Expired:
+        g.session_expired = True
+
+    if request.method == "POST" and not _csrf_ok(runtime):
+        # Refused before anything runs, so nothing changes. When the cause is an ended session, say so
+        # and offer to sign in again with what was typed carried along.
+        if g.session_expired or (request.cookies.get(sessions.COOKIE) and not g.console_session):
+            return render_template("errors/session_expired.html", carried=_carried(), next_path=request.path), 403
+        return render_template("errors/csrf.html"), 400
+
+    view = runtime and _view()
+    access = permissions.access_of(view)
+    if request.endpoint is None or access == permissions.PUBLIC:
+        return None
+    if access is None:  # an endpoint that declares nothing is closed, whatever it is
+        return render_template("errors/forbidden.html"), 403
+    session = g.console_session
+    if session is None:
+        from .web.context import banner
+
+        if g.session_expired:
+            banner("Phiên làm việc đã hết hạn do lâu không thao tác. Vui lòng đăng nhập lại.", "info")
+        return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")), 303)
+    if session.account.must_change_password and request.endpoint not in ("auth.change_password", "auth.sign_out"):
+        return redirect(url_for("auth.change_password"), 303)
+    if access != permissions.SIGNED_IN and not session.account.has(*access):
+        return render_template("errors/forbidden.html"), 403
+    return None
+
+
+def _view():
+    from flask import current_app
+
+    return current_app.view_functions.get(request.endpoint) if request.endpoint else None
+
+
+def _csrf_ok(runtime) -> bool:
+    session = g.console_session
+    binding = session.id_hash if session else request.cookies.get(csrf.PRE_SESSION_COOKIE)
+    return csrf.valid(runtime.settings.console_secret_key, binding, request.form.get("csrf_token"))
+
+
+def _carried() -> list[tuple[str, str]]:
+    """What the officer typed into the refused form, to be carried through a new sign-in (never a
+    password, never the old token)."""
+    return [(k, v) for k, v in request.form.items(multi=True)
+            if k not in ("csrf_token", "password", "current_password", "new_password", "new_password_again")][:200]
+
+
+def _finish(response):
+    runtime = _runtime()
+    if g.get("new_presession"):
+        response.set_cookie(csrf.PRE_SESSION_COOKIE, g.new_presession, max_age=12 * 3600, httponly=True,
+                            samesite="Lax", secure=runtime.settings.console_secure_cookies)
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("X-Robots-Tag", "noindex")
+    if request.endpoint != "static":
+        # Pages carry citizens' details: never kept by the browser or a proxy.
+        headers.setdefault("Cache-Control", "no-store")
+    observe_request("console", request, response, time.perf_counter() - g.get("started", time.perf_counter()))
+    return response
+
+
+def _register_errors(app: Flask) -> None:
+    @app.errorhandler(NotFound)
+    def _not_found(_exc):
+        return render_template("errors/not_found.html"), 404
+
+    @app.errorhandler(Forbidden)
+    def _forbidden(_exc):
+        return render_template("errors/forbidden.html"), 403
+
+    @app.errorhandler(Unauthorized)
+    def _unauthorized(_exc):
+        # The service refused the console's own token (a key rotated, a clock gone wrong): nothing the
+        # officer can fix by retrying; say so plainly.
+        return render_template("errors/unavailable.html", detail="Dịch vụ không chấp nhận phiên đăng nhập này. "
+                               "Hãy đăng xuất rồi đăng nhập lại; nếu vẫn lỗi, báo quản trị hệ thống."), 503
+
+    @app.errorhandler(RateLimited)
+    def _limited(exc):
+        return render_template("errors/unavailable.html",
+                               detail=f"Thao tác quá nhanh; vui lòng thử lại sau {exc.retry_after} giây."), 429
+
+    @app.errorhandler(Unavailable)
+    def _unavailable(exc):
+        return render_template("errors/unavailable.html", detail=problem_message(None), service=exc.service), 503
+
+    @app.errorhandler(Conflict)
+    def _conflict(exc):
+        return render_template("errors/unavailable.html", detail=problem_message(exc.problem)), 409
+
+    @app.errorhandler(ApiError)
+    def _other(exc):
+        return render_template("errors/unavailable.html", detail=problem_message(exc.problem)), 400
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc):
+        if isinstance(exc, HTTPException):
+            return _http(exc)
+        app.logger.exception("unexpected error on %s", request.endpoint)
+        return render_template("errors/unavailable.html", detail="Đã có lỗi ngoài dự kiến; thao tác có thể chưa "
+                               "được thực hiện. Hãy kiểm tra lại rồi thử lại, hoặc báo quản trị hệ thống."), 500
+
+    @app.errorhandler(HTTPException)
+    def _http(exc):
+        if exc.code == 404:
+            return render_template("errors/not_found.html"), 404
+        if exc.code == 405:
+            return render_template("errors/bad_request.html"), 405
+        if exc.code == 413:
+            return render_template("errors/bad_request.html", detail="Dữ liệu gửi lên quá lớn."), 413
+        return render_template("errors/bad_request.html"), exc.code or 400
+

@@ -1,0 +1,28 @@
+"""reporting: Biểu 06 and the Decision 766 indicators, their breakdowns, trends and dossier lists."""
+from __future__ import annotations
+
+from .base import ApiClient, Raw
+
+REPORTS = ("summary", "indicators", "trend", "breakdown", "dossiers")
+DOWNLOADS = {"csv": "text/csv",
+             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+class ReportingClient(ApiClient):
+    service = "reporting"
+
+    def report(self, name: str, *, date_from: str | None = None, date_to: str | None = None,
+               unit: str | None = None, **filters) -> dict:
+        if name not in REPORTS:
+            raise ValueError(name)
+        return self.get(f"/api/v1/reports/{name}", **{"from": date_from, "to": date_to, "unit": unit}, **filters)
+
+    def download(self, name: str, fmt: str, *, date_from: str | None = None, date_to: str | None = None,
+                 unit: str | None = None, **filters) -> Raw:
+        if name not in REPORTS or fmt not in DOWNLOADS:
+            raise ValueError(f"{name} {fmt}")
+        return self.raw(f"/api/v1/reports/{name}", accept=DOWNLOADS[fmt], format=fmt,
+                        **{"from": date_from, "to": date_to, "unit": unit}, **filters)
+
+    def rebuild(self) -> dict:
+        return self.post("/api/v1/admin/projections/rebuild")

@@ -1,0 +1,89 @@
+"""How values read on a page: Vietnamese dates and times in the province's time zone, money, statuses."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from markupsafe import Markup, escape
+
+from motcua_shared.statuses import VIETNAMESE
+from motcua_shared.workcal import DEFAULT_TIMEZONE
+
+LOCAL = ZoneInfo(DEFAULT_TIMEZONE)
+
+STATUS_TAGS = {
+    "submitted": "blue", "received": "light-blue", "in_progress": "purple", "supplement_required": "yellow",
+    "awaiting_payment": "yellow", "withdrawal_requested": "orange", "stopped": "grey", "refused": "red",
+    "processed": "green", "returned": "grey",
+}
+
+
+def parse_moment(value) -> datetime | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value
+    try:
+        return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def local(value) -> datetime | None:
+    moment = parse_moment(value)
+    if moment is None:
+        return None
+    return moment.astimezone(LOCAL) if moment.tzinfo else moment
+
+
+def when(value) -> str:
+    """`14:05 05/05/2026` (24 h, day first), the way officers write it."""
+    moment = local(value)
+    return moment.strftime("%H:%M %d/%m/%Y") if moment else ""
+
+
+def day(value) -> str:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return date.fromisoformat(value).strftime("%d/%m/%Y")
+        except ValueError:
+            return value
+    moment = local(value)
+    return moment.strftime("%d/%m/%Y") if moment else ""
+
+
+def iso(value) -> str:
+    moment = parse_moment(value)
+    return moment.isoformat() if moment else ""
+
+
+def money(value) -> str:
+    if value is None or value == "":
+        return "Không thu phí"
+    try:
+        amount = int(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return "Không thu phí" if amount == 0 else f"{amount:,}".replace(",", ".") + " đồng"
+
+
+def status_text(status: str | None) -> str:
+    return VIETNAMESE.get(status or "", status or "")
+
+
+def status_tag(status: str | None) -> Markup:
+    colour = STATUS_TAGS.get(status or "", "grey")
+    return Markup(f'<strong class="tag tag--{colour}">{escape(status_text(status))}</strong>')
+
+
+def number(value) -> str:
+    try:
+        return f"{int(value):,}".replace(",", ".")
+    except (TypeError, ValueError):
+        return str(value)
+
+
+FILTERS = {"when": when, "day": day, "iso": iso, "money": money, "status_text": status_text,
+           "status_tag": status_tag, "number": number}

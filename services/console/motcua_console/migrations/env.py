@@ -1,0 +1,3 @@
+from motcua_shared.migrations import run_env
+
+run_env()

@@ -1,0 +1,29 @@
+"""Administrative units as officers see them: names for codes, the choices an administrator picks from."""
+from __future__ import annotations
+
+from datetime import date
+from functools import cache
+
+from motcua_shared.reference import load_units
+
+
+def known_unit(code: str) -> bool:
+    return bool(load_units().versions(code))
+
+
+@cache
+def unit_name(code: str | None) -> str:
+    """The latest name of a unit (a merged commune keeps its last name), or the code itself."""
+    if not code:
+        return "Toàn tỉnh"
+    versions = load_units().versions(code)
+    return versions[-1].name if versions else code
+
+
+def unit_choices(on: date | None = None) -> list[tuple[str, str]]:
+    """(code, label) of every unit known: those in force on `on` (today by default) first, then units of
+    the earlier hierarchy (whose dossiers still have to be handled and reported), marked as such."""
+    directory = load_units()
+    current = {unit.code for unit in directory.units_on(on or date.today())}
+    codes = sorted({unit.code for unit in directory.all()}, key=lambda c: (c not in current, len(c), c))
+    return [(code, unit_name(code) if code in current else f"{unit_name(code)} (trước 01/07/2025)") for code in codes]
