@@ -4,7 +4,7 @@
 #   docker build -t motcua:local .
 #
 # Dependencies come from requirements.lock exactly (the same pins as `make run` and CI), then the
-# six project packages are installed with --no-deps, so nothing unpinned ever enters the image.
+# seven project packages are installed with --no-deps, so nothing unpinned ever enters the image.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -22,7 +22,7 @@ RUN pip install -r requirements.lock
 COPY shared ./shared
 COPY services ./services
 RUN pip install --no-deps ./shared ./services/intake ./services/routing ./services/notification \
-        ./services/postal ./services/reporting \
+        ./services/postal ./services/reporting ./services/console \
     && rm -rf ./shared ./services /root/.cache
 
 # Non-root; MOTCUA_VAR_DIR is the only place a process writes (gunicorn's Prometheus files).
@@ -30,8 +30,8 @@ RUN useradd --system --uid 10001 --user-group --home-dir /var/lib/motcua --creat
 USER motcua:motcua
 WORKDIR /var/lib/motcua
 
-# APIs listen on 8001-8005 (contracts.md §1); set MOTCUA_BIND_HOST=0.0.0.0 in a container.
-EXPOSE 8001 8002 8003 8004 8005
+# APIs listen on 8001-8005 and the console on 8006 (contracts.md §1, §7); set MOTCUA_BIND_HOST=0.0.0.0 in a container.
+EXPOSE 8001 8002 8003 8004 8005 8006
 # Health checks live in docker-compose.yml: /healthz for an API, a process check for a worker.
 # No sensible default process: compose names one per container.
 CMD ["python", "-m", "motcua_intake", "--help"]

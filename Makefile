@@ -3,12 +3,13 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 SERVICES := intake routing notification postal reporting
+PACKAGES := $(SERVICES) console
 STAMP := $(VENV)/.installed
 
 .PHONY: run test test-fast token demo bench load faults docs clean help
 
 help:
-	@echo "make run     start all five services (API + worker each) in the foreground"
+	@echo "make run     start all five services (API + worker each) and the console in the foreground"
 	@echo "make test    install and run the whole test suite"
 	@echo "make demo    start the system and drive a district's day through it; prints the Biểu 06 summary"
 	@echo "make token ROLE=receptionist UNIT=04222   print a development token"
@@ -17,11 +18,11 @@ help:
 	@echo "make faults  the fault suite: each fault under load, on private broker and database servers"
 	@echo "make docs    regenerate docs/configuration.md, docs/events (AsyncAPI, JSON Schemas), docs/openapi, broker definitions"
 
-$(STAMP): requirements.lock shared/pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml)
+$(STAMP): requirements.lock shared/pyproject.toml $(foreach s,$(PACKAGES),services/$(s)/pyproject.toml)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.lock
-	$(BIN)/python -m pip install --quiet --no-deps -e shared $(foreach s,$(SERVICES),-e services/$(s))
+	$(BIN)/python -m pip install --quiet --no-deps -e shared $(foreach s,$(PACKAGES),-e services/$(s))
 	touch $(STAMP)
 
 run: $(STAMP)

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# The headless browser the page tests render in (receipt, dashboard): Debian's chromium and
-# chromium-driver, installed with apt-get only when /usr/bin/chromium is missing. Safe to run twice.
+# The headless browser the page tests render in (receipt, dashboard) and the console's browser tests
+# drive (selenium): Debian's chromium and chromium-driver, installed with apt-get only when either is
+# missing. Safe to run twice.
 set -euo pipefail
 
-if [ -x /usr/bin/chromium ]; then
+if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
   exit 0
 fi
 if ! command -v apt-get >/dev/null 2>&1; then

@@ -8,7 +8,7 @@
 # Names and passwords go through psql variables (:"name", :'literal'), so any character is safe.
 set -euo pipefail
 
-SERVICES=(intake routing notification postal reporting)
+SERVICES=(intake routing notification postal reporting console)
 
 for service in "${SERVICES[@]}"; do
     variable="${service^^}_DB_PASSWORD"

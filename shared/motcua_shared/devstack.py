@@ -4,8 +4,10 @@
 2. create the service and partner broker users with their permissions (contracts.md §4);
 3. declare the whole broker topology;
 4. migrate and seed every service's database (SQLite under var/ unless <SERVICE>_DATABASE_URL);
-5. start each service's API and worker, and, unless SMTP_HOST or SMS_GATEWAY_URL is set, the
-   development mail catcher and SMS sink; Ctrl-C (or SIGTERM) stops them all cleanly.
+5. start each service's API and worker, the officers' console (http://127.0.0.1:8006; its first
+   administrator `admin` gets MOTCUA_ADMIN_PASSWORD, or a generated password printed once), and, unless
+   SMTP_HOST or SMS_GATEWAY_URL is set, the development mail catcher and SMS sink; Ctrl-C (or SIGTERM)
+   stops them all cleanly.
 """
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ import pika
 from .broker.admin import default_admin
 from .broker.connection import parameters, redacted
 from .broker.setup import create_users, declare_system
-from .settings import SERVICES, load
+from .settings import CONSOLE, SERVICES, load
 
 
 def _say(message: str) -> None:
@@ -62,8 +64,9 @@ def main() -> int:
     _setup_broker(url, settings.consumer_retry_delays)
     os.makedirs(settings.motcua_var_dir, exist_ok=True)
     python = sys.executable
-    for service in SERVICES:
+    for service in (*SERVICES, CONSOLE):
         for step in ("migrate", "seed"):
+            # The console's seed prints the first administrator's generated password, once.
             subprocess.run([python, "-m", f"motcua_{service}", step], check=True)
     children: list[tuple[str, subprocess.Popen]] = []
     if not (os.environ.get("SMTP_HOST") or os.environ.get("SMS_GATEWAY_URL")):
@@ -73,7 +76,8 @@ def main() -> int:
     for service in SERVICES:
         for command in ("api", "worker"):
             children.append((f"{service} {command}", subprocess.Popen([python, "-m", f"motcua_{service}", command])))
-    ports = ", ".join(f"{s} http://127.0.0.1:{load(s).port}" for s in SERVICES)
+    children.append(("console", subprocess.Popen([python, "-m", "motcua_console", "api"])))
+    ports = ", ".join(f"{s} http://127.0.0.1:{load(s).port}" for s in (*SERVICES, CONSOLE))
     _say(f"running: {ports}. Ctrl-C stops everything.")
 
     stopping = False

@@ -92,10 +92,13 @@ COMMON: tuple[Setting, ...] = (
 
 def per_service(service: str) -> tuple[Setting, ...]:
     upper = service.upper()
+    # The console talks to the services over HTTP only: it has no broker user of its own.
+    broker = () if service == CONSOLE else (
+        Setting(f"{upper}_AMQP_URL", "", f"Broker URL with the {service} service's own user; empty means AMQP_URL."),)
     return (
         Setting(f"{upper}_DATABASE_URL", "",
                 f"SQLAlchemy URL of the {service} database; empty means SQLite at $MOTCUA_VAR_DIR/{service}.db."),
-        Setting(f"{upper}_AMQP_URL", "", f"Broker URL with the {service} service's own user; empty means AMQP_URL."),
+        *broker,
         Setting(f"{upper}_PORT", CONSOLE_PORT if service == CONSOLE else DEFAULT_PORTS[service],
                 f"HTTP port of the {service} API.", int),
         Setting(f"{upper}_WEB_WORKERS", 2, f"gunicorn worker processes of the {service} API.", int),

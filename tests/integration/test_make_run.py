@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -27,12 +28,14 @@ def test_it_exits_at_once_with_one_line_when_the_broker_is_unreachable(tmp_path)
 
 
 def test_the_whole_system_runs_on_sqlite_and_stops_cleanly(broker, vhost, tmp_path):
-    ports = {service: free_port() for service in SERVICES}
+    ports = {service: free_port() for service in (*SERVICES, "console")}
     env = {**os.environ, "AMQP_URL": broker.url_for(vhost), "MOTCUA_JWT_SECRET": TEST_SECRET,
            "MOTCUA_VAR_DIR": str(tmp_path / "var"), "CONSUMER_RETRY_DELAYS": "0.5",
            **{f"{s.upper()}_PORT": str(p) for s, p in ports.items()},
-           **{f"{s.upper()}_WEB_WORKERS": "1" for s in SERVICES}}
+           **{f"{s.upper()}_WEB_WORKERS": "1" for s in ports},
+           **{f"CONSOLE_{s.upper()}_URL": f"http://127.0.0.1:{ports[s]}" for s in SERVICES}}
     env.pop("INTAKE_DATABASE_URL", None)
+    env.pop("MOTCUA_ADMIN_PASSWORD", None)
     log = open(tmp_path / "run.log", "wb")
     proc = subprocess.Popen([sys.executable, "-m", "motcua_shared.devstack"], env=env, cwd=tmp_path,
                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -50,6 +53,7 @@ def test_the_whole_system_runs_on_sqlite_and_stops_cleanly(broker, vhost, tmp_pa
                                       headers=leader, timeout=5).json()["by_type"].get(DOSSIER_RECEIVED) == 1,
                  timeout=30, what="reporting to count the dossier")
         assert (tmp_path / "var" / "intake.db").exists()
+        _the_printed_administrator_signs_in_to_the_console(ports["console"], (tmp_path / "run.log"))
     finally:
         os.killpg(proc.pid, signal.SIGINT)
         code = proc.wait(timeout=60)
@@ -57,6 +61,19 @@ def test_the_whole_system_runs_on_sqlite_and_stops_cleanly(broker, vhost, tmp_pa
     output = (tmp_path / "run.log").read_text()
     assert code == 0, output[-3000:]
     assert "motcua: stopped" in output
+
+
+def _the_printed_administrator_signs_in_to_the_console(port: int, log_path) -> None:
+    """contracts.md §7: `make run` generates the first administrator's password and prints it once."""
+    printed = re.search(r"username admin, password (\S+)", log_path.read_text())
+    assert printed, "make run printed no console administrator password"
+    browser = requests.Session()
+    base = f"http://127.0.0.1:{port}"
+    form = browser.get(f"{base}/dang-nhap", timeout=10).text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    answer = browser.post(f"{base}/dang-nhap", data={"username": "admin", "password": printed.group(1),
+                                                     "csrf_token": token}, allow_redirects=False, timeout=10)
+    assert answer.status_code == 303 and answer.headers["Location"].endswith("/doi-mat-khau"), answer.text[:500]
 
 
 def _ready(port: int) -> bool:

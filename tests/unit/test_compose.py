@@ -26,7 +26,7 @@ from motcua_shared import cli
 from motcua_shared.broker import definitions as defs
 from motcua_shared.broker.catalogue import system_topology
 from motcua_shared.broker.permissions import all_permissions, password_variable, service_user
-from motcua_shared.settings import DEFAULT_PORTS, SERVICES, declared, load
+from motcua_shared.settings import CONSOLE, CONSOLE_PORT, DEFAULT_PORTS, SERVICES, declared, load
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
@@ -44,6 +44,11 @@ CONTRACT_PINNED = {"notification": {"SMTP_HOST", "SMTP_PORT", "SMTP_USERNAME", "
                                     "MAIL_FROM", "SMS_GATEWAY_URL"},
                    "routing": {"ROUTING_LOCAL_UNITS"}}
 PASSWORD_VARIABLES = {password_variable(p.user) for p in all_permissions()} | {defs.ADMIN_PASSWORD_VARIABLE}
+
+# Every process with a database of its own: the five services and the officers' console (an API only).
+WITH_DATABASE = (*SERVICES, CONSOLE)
+# Generated and printed once by the console's seed when unset: no try-out value is published for it.
+GENERATED_WHEN_UNSET = {"MOTCUA_ADMIN_PASSWORD"}
 
 _VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}")
 
@@ -112,7 +117,7 @@ def declared_names(name: str) -> set[str]:
 # -- the file and its images -------------------------------------------------------------------
 def test_the_stack_has_every_part_contracts_section_1_names():
     names = set(services())
-    expected = {"rabbitmq", "postgres", "migrate", "mailpit", "sms-sink"} | {
+    expected = {"rabbitmq", "postgres", "migrate", "mailpit", "sms-sink", "console-api"} | {
         f"{s}-{kind}" for s in SERVICES for kind in ("api", "worker")}
     assert names == expected
     assert services()["rabbitmq"]["image"] == "rabbitmq:3.13-management"
@@ -122,7 +127,7 @@ def test_the_stack_has_every_part_contracts_section_1_names():
 
 def test_every_build_context_and_dockerfile_exists_and_every_bind_mount_source_too():
     built = [svc for svc in services().values() if "build" in svc]
-    assert len(built) == 2 * len(SERVICES) + 2  # APIs, workers, migrate, sms-sink: one image
+    assert len(built) == 2 * len(SERVICES) + 3  # APIs, workers, console, migrate, sms-sink: one image
     for svc in built:
         build = svc["build"]
         context = ROOT / build["context"]
@@ -141,7 +146,7 @@ def test_the_dockerfile_installs_the_lock_then_the_six_packages_and_runs_as_non_
     assert re.search(r"pip install (\S+ )*-r requirements\.lock", dockerfile)
     install = re.search(r"pip install --no-deps ([^\n]*)", dockerfile.replace("\\\n", " ")).group(1)
     packages = set(re.findall(r"\./(shared|services/\w+)", install))
-    assert packages == {"shared"} | {f"services/{s}" for s in SERVICES}
+    assert packages == {"shared"} | {f"services/{s}" for s in WITH_DATABASE}
     users = re.findall(r"^USER (\S+)", dockerfile, re.M)
     assert users and users[-1].split(":")[0] not in {"root", "0"}
     for source in re.findall(r"^COPY (\S+)", dockerfile, re.M):
@@ -168,7 +173,7 @@ def _matches(relative: Path, pattern: str) -> bool:
 def test_the_image_gets_every_data_file_of_every_package():
     """The image installs the packages for real (not editable): a file that package-data does not
     name would be missing in the containers while every test run from the work tree passes."""
-    projects = [ROOT / "shared"] + [ROOT / "services" / s for s in SERVICES]
+    projects = [ROOT / "shared"] + [ROOT / "services" / s for s in WITH_DATABASE]
     for project in projects:
         patterns = _package_data_patterns(project)
         for package in project.glob("motcua_*"):
@@ -187,9 +192,11 @@ def test_the_image_gets_every_data_file_of_every_package():
 
 # -- commands ----------------------------------------------------------------------------------
 def _cli_accepts(package: str, command: str) -> bool:
-    spec = importlib.import_module(f"{package}.service").SPEC
-    with pytest.raises(SystemExit) as stopped:
-        cli.main(spec, None, [command, "--help"])  # argparse answers before anything runs
+    with pytest.raises(SystemExit) as stopped:  # argparse answers before anything runs
+        if package == f"motcua_{CONSOLE}":  # the console's own command line (accounts, no worker)
+            importlib.import_module(f"{package}.__main__").main([command, "--help"])
+        else:
+            cli.main(importlib.import_module(f"{package}.service").SPEC, None, [command, "--help"])
     return stopped.value.code == 0
 
 
@@ -198,7 +205,7 @@ def test_every_motcua_command_names_an_existing_package_and_a_command_the_cli_ac
     for name, svc in motcua_containers().items():
         for package, command in re.findall(r"python -m (motcua_\w+) (\w+)", command_text(svc)):
             assert importlib.util.find_spec(package) is not None, f"{name}: no package {package}"
-            assert package.removeprefix("motcua_") in SERVICES
+            assert package.removeprefix("motcua_") in WITH_DATABASE
             assert _cli_accepts(package, command), f"{name}: `{package} {command}` is not a CLI command"
             seen.append((name, package, command))
     capsys.readouterr()
@@ -206,7 +213,8 @@ def test_every_motcua_command_names_an_existing_package_and_a_command_the_cli_ac
         assert (f"{s}-api", f"motcua_{s}", "api") in seen
         assert (f"{s}-worker", f"motcua_{s}", "worker") in seen
     migrate_steps = [(package, command) for name, package, command in seen if name == "migrate"]
-    assert migrate_steps == [(f"motcua_{s}", step) for s in SERVICES for step in ("migrate", "seed")]
+    assert migrate_steps == [(f"motcua_{s}", step) for s in WITH_DATABASE for step in ("migrate", "seed")]
+    assert ("console-api", f"motcua_{CONSOLE}", "api") in seen
     assert service("migrate")["command"][:2] == ["sh", "-ec"]  # the first failing step fails the container
 
 
@@ -221,15 +229,15 @@ def test_every_variable_on_a_motcua_container_is_a_declared_setting_and_parses()
     for name, svc in motcua_containers().items():
         env = environment(svc)
         owner = name.rsplit("-", 1)[0]
-        if owner in SERVICES:
+        if owner in WITH_DATABASE:
             allowed = declared_names(owner) | NOT_SETTINGS | CONTRACT_PINNED.get(owner, set())
             unknown = set(env) - allowed
             assert not unknown, f"{name} sets undeclared variables {sorted(unknown)}"
             load(owner, config_settings(owner), environ=env)  # a bad value would SystemExit
         else:  # migrate runs every service's commands, each reading only its own variables
-            allowed = set().union(*(declared_names(s) for s in SERVICES)) | NOT_SETTINGS
+            allowed = set().union(*(declared_names(s) for s in WITH_DATABASE)) | NOT_SETTINGS
             assert not set(env) - allowed, f"{name} sets undeclared variables {sorted(set(env) - allowed)}"
-            for s in SERVICES:
+            for s in WITH_DATABASE:
                 load(s, config_settings(s), environ=env)
         assert not set(env) & PASSWORD_VARIABLES, f"{name}: passwords belong in the URLs, not in variables"
         assert env.get("MOTCUA_BIND_HOST") == "0.0.0.0"
@@ -281,8 +289,12 @@ def test_every_secret_comes_from_the_environment_with_a_try_out_default_and_is_d
     header = COMPOSE_TEXT.split("\nname:", 1)[0]
     secrets = {name for name, _, _ in _VARIABLE.findall(COMPOSE_TEXT) if name.endswith(("_PASSWORD", "_SECRET"))}
     assert secrets >= PASSWORD_VARIABLES | {"MOTCUA_JWT_SECRET", "POSTGRES_PASSWORD"} | {
-        f"{s.upper()}_DB_PASSWORD" for s in SERVICES}
+        f"{s.upper()}_DB_PASSWORD" for s in WITH_DATABASE}
     for name in secrets:
+        if name in GENERATED_WHEN_UNSET:
+            assert re.search(rf"\$\{{{name}:-\}}", COMPOSE_TEXT), f"{name} must be empty unless set"
+            assert re.search(rf"^#\s+{name}\b", COMPOSE_TEXT.split("\nname:", 1)[0], re.M)
+            continue
         assert re.search(rf"\$\{{{name}:-[^}}]+\}}", COMPOSE_TEXT), f"{name} needs a try-out default"
         assert re.search(rf"^#\s+{name}\b", header, re.M), f"{name} is not documented in the header"
     # the broker container gets every password its definitions need, and nothing else secret
@@ -294,10 +306,10 @@ def test_every_secret_setting_with_a_development_default_is_taken_from_the_envir
     """A secret whose code default is a development value must be settable without editing the
     file, and be listed in its header, or a district would run on the value printed in the source."""
     header = COMPOSE_TEXT.split("\nname:", 1)[0]
-    for s in SERVICES:
+    for s in WITH_DATABASE:
         for setting in declared(s, config_settings(s)):
             if setting.secret and setting.default:
-                for kind in ("api", "worker"):
+                for kind in ("api",) if s == CONSOLE else ("api", "worker"):
                     raw = environment(services()[f"{s}-{kind}"])
                     assert re.fullmatch(rf"\$\{{{setting.name}:-[^}}]+\}}", raw.get(setting.name, "")), \
                         f"{s}-{kind}: set {setting.name}: ${{{setting.name}:-...}}"
@@ -310,6 +322,7 @@ def test_published_ports_are_the_pinned_ones():
         port = DEFAULT_PORTS[s]
         assert service(f"{s}-api")["ports"] == [f"{port}:{port}"]
         assert "ports" not in service(f"{s}-worker")
+    assert service("console-api")["ports"] == [f"{CONSOLE_PORT}:{CONSOLE_PORT}"]  # contracts.md §7
     assert "ports" not in service("migrate") and "ports" not in service("postgres")
 
 
@@ -331,6 +344,8 @@ def test_health_checks():
         assert worker[:3] == ["CMD", "python", "-c"]
         compile(worker[3], "worker healthcheck", "exec")
         assert "/proc/1/cmdline" in worker[3] and ":1628" in worker[3]  # 0x1628 == 5672
+    console = service("console-api")["healthcheck"]["test"]
+    assert console[:3] == ["CMD", "python", "-c"] and f"http://127.0.0.1:{CONSOLE_PORT}/healthz" in console[3]
     for name in ("rabbitmq", "postgres", "sms-sink"):
         assert service(name)["healthcheck"]["test"]
 
@@ -447,7 +462,7 @@ def test_the_postgres_init_script_creates_exactly_one_role_and_database_per_serv
         postgres["volumes"]
     env = environment(postgres)
     assert set(env) == {"POSTGRES_USER", "POSTGRES_DB", "POSTGRES_PASSWORD"} | {
-        f"{s.upper()}_DB_PASSWORD" for s in SERVICES}
+        f"{s.upper()}_DB_PASSWORD" for s in WITH_DATABASE}
     # run it against a stand-in psql that records what it is asked
     fake = tmp_path / "bin"
     fake.mkdir()
@@ -458,8 +473,8 @@ def test_the_postgres_init_script_creates_exactly_one_role_and_database_per_serv
                             env={"PATH": f"{fake}:{os.environ['PATH']}", **env})
     assert result.returncode == 0, result.stderr
     calls = log.read_text().split("--end--\n")[:-1]
-    assert len(calls) == len(SERVICES)
-    for call, s in zip(calls, SERVICES):
+    assert len(calls) == len(WITH_DATABASE)
+    for call, s in zip(calls, WITH_DATABASE):
         assert f"--set=name={s}" in call and f"--set=password={env[f'{s.upper()}_DB_PASSWORD']}" in call
         assert "-v\nON_ERROR_STOP=1" in call
         assert 'CREATE ROLE :"name" LOGIN PASSWORD :\'password\';' in call
