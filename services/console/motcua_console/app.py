@@ -58,6 +58,11 @@ def create_app(settings: Settings | None = None, transports: dict[str, httpx.Bas
         config_idle_minutes=lambda: settings.console_session_idle_minutes)
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
 
+    if settings.console_proxy_hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = settings.console_proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     for bp in blueprints():
         app.register_blueprint(bp)
     app.view_functions["static"] = permissions.public(app.view_functions["static"])

@@ -20,6 +20,9 @@ SETTINGS = (
     Setting("CONSOLE_LOCKOUT_ATTEMPTS", 5, "Failed sign-ins within the lockout window that lock an account.", int),
     Setting("CONSOLE_LOCKOUT_MINUTES", 15.0,
             "Length of the lockout window, and of the lock itself once the attempts are spent.", float),
+    Setting("CONSOLE_PROXY_HOPS", 0,
+            "Reverse proxies in front of the console (e.g. 1 behind the HTTPS proxy): their X-Forwarded-For, "
+            "-Proto and -Host are then trusted, so sign-in redirects use the public https address.", int),
     Setting("CONSOLE_BACKEND_TIMEOUT", 8.0, "Seconds the console waits for a service's answer.", float),
     Setting("MOTCUA_ADMIN_PASSWORD", "",
             "Password of the first administrator account `admin`, created by `python -m motcua_console seed` "
@@ -31,6 +34,8 @@ SETTINGS = (
             "Issuer URL of the province's OpenID Connect provider; empty disables single sign-on."),
     Setting("CONSOLE_OIDC_CLIENT_ID", "", "Client id of the console at the OpenID provider."),
     Setting("CONSOLE_OIDC_CLIENT_SECRET", "", "Client secret of the console at the OpenID provider.", secret=True),
+    Setting("CONSOLE_OIDC_SCOPES", "openid profile",
+            "Scopes the console asks the provider for; add the province's own scope if roles and unit come with it."),
     Setting("CONSOLE_OIDC_ROLES_CLAIM", "roles", "ID-token or userinfo claim that lists the officer's roles."),
     Setting("CONSOLE_OIDC_UNIT_CLAIM", "unit", "Claim that holds the officer's unit code."),
     Setting("CONSOLE_OIDC_NAME_CLAIM", "name", "Claim that holds the officer's full name."),

@@ -76,7 +76,8 @@ class Form:
             code = str(param.get("code", ""))
             target = field_names.get(name) or _by_prefix(field_names, name) or (name if name in self.labels else None)
             label = self.labels.get(target or "", None) or _humane(name)
-            message = MESSAGES.get(code, FALLBACK).format(label=label[:1].upper() + label[1:])
+            message = MESSAGES.get(code, FALLBACK).format(label=label)
+            message = message[:1].upper() + message[1:]  # a label opening the sentence takes a capital
             if target:
                 self.error(target, message)
             else:

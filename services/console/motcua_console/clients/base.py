@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 import httpx
 from prometheus_client import Histogram
+from werkzeug.http import parse_options_header
 
 from motcua_shared import context
 
@@ -148,9 +149,9 @@ class ApiClient:
 
     def raw(self, path: str, accept: str = "text/html", **params) -> Raw:
         response = self._send("GET", path, params=params, headers={"Accept": accept}, retry=True)
-        disposition = response.headers.get("Content-Disposition", "")
-        filename = disposition.split("filename=", 1)[1].strip('"') if "filename=" in disposition else None
-        return Raw(response.content, response.headers.get("Content-Type", accept), filename)
+        # werkzeug reads RFC 6266 fully: a `filename*` (UTF-8, as reporting sends) wins over `filename`.
+        _, options = parse_options_header(response.headers.get("Content-Disposition", ""))
+        return Raw(response.content, response.headers.get("Content-Type", accept), options.get("filename") or None)
 
     def post(self, path: str, body: dict | None = None, headers: dict | None = None) -> Any:
         response = self._send("POST", path, json=body if body is not None else {}, headers=headers,

@@ -38,7 +38,8 @@ class IntakeClient(ApiClient):
         params = {"unit": unit, "from": date_from, "to": date_to}
         if html:
             return self.raw("/api/v1/logbook", format="html", **params)
-        return self.get("/api/v1/logbook", **params)
+        # intake answers HTML unless asked for JSON by name
+        return self.get("/api/v1/logbook", format="json", **params)
 
     def procedures(self, **filters) -> dict:
         return self.get("/api/v1/procedures", **filters)

@@ -24,5 +24,17 @@ class ReportingClient(ApiClient):
         return self.raw(f"/api/v1/reports/{name}", accept=DOWNLOADS[fmt], format=fmt,
                         **{"from": date_from, "to": date_to, "unit": unit}, **filters)
 
+    def summary(self, *, date_from: str, date_to: str, unit: str) -> dict:
+        return self.report("summary", date_from=date_from, date_to=date_to, unit=unit)
+
+    def indicators(self, *, date_from: str, date_to: str, unit: str) -> dict:
+        return self.report("indicators", date_from=date_from, date_to=date_to, unit=unit)
+
+    def dossiers(self, figure: str, *, date_from: str, date_to: str, unit: str, page: int = 1,
+                 page_size: int = 50, **filters) -> dict:
+        return self.report("dossiers", date_from=date_from, date_to=date_to, unit=unit, figure=figure, page=page,
+                           page_size=page_size, **filters)
+
     def rebuild(self) -> dict:
         return self.post("/api/v1/admin/projections/rebuild")
+

@@ -1,0 +1,39 @@
+"""GET /bao-cao: Biểu 06 and the Decision 766 indicators for a period and unit, each figure a link to
+its dossiers. Figures are shown exactly as reporting answers them: the console never adds them up."""
+from __future__ import annotations
+
+from flask import render_template, request
+
+from ...clients import Forbidden, Invalid
+from ...permissions import requires
+from ...units import unit_choices
+from ..context import backends
+from . import bp
+from .query import FIGURES, MECHANISMS, period_args, report_form, service_args
+from .refusal import place
+
+
+@bp.get("/bao-cao")
+@requires("leader", "auditor", "admin")
+def dashboard():
+    form = report_form(request.args)
+    summary = indicators = None
+    status = 200
+    try:
+        summary = backends().reporting.summary(**service_args(form))
+        indicators = backends().reporting.indicators(**service_args(form))
+    except (Forbidden, Invalid) as exc:
+        status = place(form, exc)
+    return render_template("reports/dashboard.html", form=form, summary=summary, indicators=indicators,
+                           figures=FIGURES, mechanisms=MECHANISMS, units=unit_choices(),
+                           period=period_args(form)), status
+
+
+def figure_value(summary: dict, figure: str, mechanism: str | None = None):
+    """`received.online` of the whole table, or of one mechanism's group."""
+    group, column = figure.split(".")
+    source = summary[mechanism] if mechanism else summary
+    return source[group][column]
+
+
+bp.add_app_template_global(figure_value, "report_figure")

@@ -1,0 +1,102 @@
+"""Administration beyond accounts: the audit log, open sessions, the province's calendar (intake),
+the procedure catalogue (intake) and the services' reachability."""
+from __future__ import annotations
+
+from motcua_testing.system import System
+
+from console.support import page, post_form
+
+
+def _admin(console):
+    return console.signed_in("admin", username="quan-tri")
+
+
+def _intake_overrides(console, year: int) -> dict:
+    answer = console.services["intake"].test_client().get(
+        "/api/v1/calendar/overrides", query_string={"year": year},
+        headers={"Authorization": f"Bearer {System.token('admin')}"})
+    assert answer.status_code == 200, answer.text
+    return {item["day"]: item for item in answer.get_json()["items"]}
+
+
+def test_the_audit_log_lists_sign_ins_newest_first(console):
+    client = _admin(console)
+    console.signed_in("receptionist", unit="04222", username="mai")
+    soup = page(client.get("/quan-tri/nhat-ky"))
+    actions = [td["data-action"] for td in soup.select("td[data-action]")]
+    assert actions[:4] == ["signed_in", "account_created", "signed_in", "account_created"]
+    assert "mai" in soup.select("tbody tr")[0].get_text()
+    assert "Đăng nhập" in soup.select("tbody tr")[0].get_text()
+
+
+def test_open_sessions_are_listed(console):
+    client = _admin(console)
+    console.signed_in("receptionist", unit="04222", username="mai")
+    text = page(client.get("/quan-tri/phien")).get_text()
+    assert "mai" in text and "quan-tri" in text
+
+
+def test_a_day_off_added_and_removed_shows_in_intakes_calendar(console):
+    client = _admin(console)
+    data = {"day": "2031-09-03", "kind": "day_off", "note": "Nghỉ bù Quốc khánh theo Quyết định 01/QĐ-UBND"}
+    answer = post_form(client, "/quan-tri/lich?nam=2031", data)
+    assert answer.status_code == 303
+    saved = _intake_overrides(console, 2031)["2031-09-03"]
+    assert saved["kind"] == "day_off" and saved["note"] == data["note"]
+    soup = page(client.get(answer.headers["Location"]))
+    row = soup.find("tr", attrs={"data-day": "2031-09-03"})
+    assert "03/09/2031" in row.get_text() and "Ngày nghỉ" in row.get_text()
+
+    removed = post_form(client, "/quan-tri/lich/2031-09-03/xoa", {}, form_page="/quan-tri/lich?nam=2031")
+    assert removed.status_code == 303
+    assert "2031-09-03" not in _intake_overrides(console, 2031)
+    assert page(client.get("/quan-tri/lich?nam=2031")).find("tr", attrs={"data-day": "2031-09-03"}) is None
+
+
+def test_a_make_up_working_day_refused_keeps_what_was_typed(console):
+    client = _admin(console)
+    soup = page(post_form(client, "/quan-tri/lich?nam=2031", {"day": "2031-09-06", "kind": "working_day",
+                                                              "note": ""}), 400)
+    assert soup.select_one("#f-note-loi")
+    assert soup.find("input", attrs={"name": "day"})["value"] == "2031-09-06"
+    assert soup.find("input", attrs={"name": "kind", "value": "working_day"}).has_attr("checked")
+    assert "2031-09-06" not in _intake_overrides(console, 2031)
+
+
+def test_a_communes_administrator_is_told_that_the_calendar_is_the_provinces(console):
+    client = console.signed_in("admin", unit="04222", username="quan-tri-xa")
+    soup = page(post_form(client, "/quan-tri/lich?nam=2031", {"day": "2031-09-03", "kind": "day_off",
+                                                              "note": "Nghỉ bù"}), 403)
+    assert "quản trị viên cấp tỉnh" in soup.select_one(".error-summary").get_text()
+
+
+def test_procedures_are_found_with_or_without_diacritics(console):
+    client = _admin(console)
+    everything = page(client.get("/quan-tri/thu-tuc"))
+    assert len(everything.select("tr[data-code]")) > 1
+    for search in ("khai sinh", "dang ky khai sinh", "Đăng ký khai sinh"):
+        soup = page(client.get("/quan-tri/thu-tuc", query_string={"tim": search}))
+        names = [row.find_all("td")[1].get_text() for row in soup.select("tr[data-code]")]
+        assert any("Đăng ký khai sinh" in name for name in names), (search, names)
+        assert len(names) < len(everything.select("tr[data-code]"))
+        assert soup.find("input", attrs={"name": "tim"})["value"] == search
+
+
+def test_the_system_page_shows_each_service_reachable_and_rebuilds_reports(console):
+    client = _admin(console)
+    soup = page(client.get("/quan-tri/he-thong"))
+    for service in ("intake", "routing", "notification", "postal", "reporting"):
+        assert "Hoạt động" in soup.find("tr", attrs={"data-service": service}).get_text()
+    answer = post_form(client, "/quan-tri/he-thong/tinh-lai-bao-cao", {}, form_page="/quan-tri/he-thong")
+    assert answer.status_code == 303
+    assert "Đã tính lại số liệu báo cáo" in page(client.get("/quan-tri/he-thong")).get_text()
+
+
+def test_an_unreachable_service_is_shown_as_such(console):
+    import httpx
+
+    pools = console.app.extensions["console_pools"]
+    pools["postal"] = httpx.Client(base_url="http://127.0.0.1:1", transport=httpx.HTTPTransport(retries=0))
+    soup = page(_admin(console).get("/quan-tri/he-thong"))
+    assert "Không kết nối được" in soup.find("tr", attrs={"data-service": "postal"}).get_text()
+    assert "Hoạt động" in soup.find("tr", attrs={"data-service": "intake"}).get_text()
