@@ -1,6 +1,8 @@
 """The desk's queue (/quay) and the reception form (/tiep-nhan), against intake's real app."""
 from __future__ import annotations
 
+import time
+
 from console.desk_support import UNIT, act, headers, intake, processed, receive, total
 from console.support import csrf_of, page, post_form
 
@@ -132,3 +134,27 @@ def test_a_reception_without_its_csrf_token_changes_nothing(console):
     answer = client.post("/tiep-nhan", data=_reception(idempotency_key="k-3"))
     assert answer.status_code in (400, 403)
     assert total(console) == 0
+
+
+def test_a_reception_sent_after_the_session_ended_is_kept_through_a_new_sign_in(console_databases, console):
+    """WCAG 2.2.1 and the typed data: the refused form changes nothing, the new sign-in gives it back
+    filled, and one press sends it."""
+    from bs4 import BeautifulSoup
+
+    from console.support import PASSWORD, Console
+
+    short = Console.build(console_databases["console"], console.services, CONSOLE_SESSION_IDLE_MINUTES="0.02")
+    client = short.signed_in("receptionist", unit=UNIT, username="hoa")
+    token = csrf_of(client.get("/tiep-nhan").text)
+    time.sleep(1.5)
+    expired = client.post("/tiep-nhan", data={**_reception(idempotency_key="het-phien-1"), "csrf_token": token})
+    soup = page(expired, 403)
+    assert total(console) == 0
+    form = soup.find("form", attrs={"action": "/dang-nhap"})
+    fields = {i["name"]: i.get("value", "") for i in form.find_all("input") if i.get("name")}
+    assert fields["carried.applicant_full_name"] == "Lò Văn Hùng" and fields["next"] == "/tiep-nhan"
+    resumed = client.post("/dang-nhap", data={**fields, "username": "hoa", "password": PASSWORD})
+    again = BeautifulSoup(page(resumed).decode(), "html.parser").find("form", attrs={"action": "/tiep-nhan"})
+    sent = client.post("/tiep-nhan", data={i["name"]: i.get("value", "") for i in again.find_all("input")
+                                           if i.get("name")})
+    assert sent.status_code == 303 and total(console) == 1

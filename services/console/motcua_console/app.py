@@ -53,8 +53,7 @@ def create_app(settings: Settings | None = None, transports: dict[str, httpx.Bas
     app.jinja_env.globals.update(role_names=ROLE_NAMES, unit_name=unit_name, csrf_token=_csrf_token,
                                  officer=lambda: g.get("console_session") and g.console_session.account)
     app.jinja_env.globals.update(
-        nav_items=lambda account: permissions.nav_items(app, account),
-        nav_endpoints=lambda: app.view_functions.keys(),
+        nav_items=lambda account: permissions.nav_items(app, account, request.endpoint),
         config_idle_minutes=lambda: settings.console_session_idle_minutes)
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
 

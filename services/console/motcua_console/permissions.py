@@ -70,6 +70,12 @@ def may_open(account, view) -> bool:
     return bool(access) and account.has(*access)
 
 
-def nav_items(app, account) -> list[tuple[str, str]]:
-    return [(endpoint, label) for endpoint, label in NAV
-            if endpoint in app.view_functions and may_open(account, app.view_functions[endpoint])]
+def nav_items(app, account, current: str | None) -> list[tuple[str, str, bool]]:
+    """(endpoint, label, is the current area) for the entries this officer may open. A page that is not
+    itself in the bar (a dossier, an action) marks the first entry of its blueprint."""
+    shown = [(endpoint, label) for endpoint, label in NAV
+             if endpoint in app.view_functions and may_open(account, app.view_functions[endpoint])]
+    names = {endpoint for endpoint, _ in NAV}
+    area = (current or "").split(".")[0]
+    marked = current if current in names else next((e for e, _ in NAV if e.split(".")[0] == area), None)
+    return [(endpoint, label, endpoint == marked) for endpoint, label in shown]

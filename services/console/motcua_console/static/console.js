@@ -27,13 +27,6 @@
       if (banner) { banner.focus(); }
     }
 
-    // Confirmations that state a consequence before an irreversible action.
-    document.querySelectorAll("form[data-confirm]").forEach(function (form) {
-      form.addEventListener("submit", function (event) {
-        if (!window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }
-      });
-    });
-
     // WCAG 2.2.1: warn two minutes before the idle limit, and let the officer carry on.
     var idle = parseInt(document.body.getAttribute("data-idle-seconds") || "0", 10);
     var warning = document.getElementById("canh-bao-het-phien");

@@ -2,15 +2,6 @@
 
 
 def blueprints() -> list:
-    from . import auth, ops
+    from . import admin, auth, desk, dossiers, inbox, oidc, ops, reports
 
-    found = [auth.bp, ops.bp]
-    for area in ("oidc", "desk", "dossiers", "inbox", "reports", "admin"):
-        try:
-            module = __import__(f"{__name__}.{area}", fromlist=["bp"])
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__name__}.{area}":
-                raise
-            continue
-        found.append(module.bp)
-    return found
+    return [auth.bp, oidc.bp, ops.bp, desk.bp, dossiers.bp, inbox.bp, reports.bp, admin.bp]
