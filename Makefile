@@ -6,7 +6,7 @@ SERVICES := intake routing notification postal reporting
 PACKAGES := $(SERVICES) console
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast token demo bench load faults docs clean help
+.PHONY: run test test-fast test-browser screenshots token demo bench load faults docs clean help
 
 help:
 	@echo "make run     start all five services (API + worker each) and the console in the foreground"
@@ -16,6 +16,8 @@ help:
 	@echo "make bench   run the benchmarks under benchmarks/"
 	@echo "make load    the whole-pipeline load test (LOAD_ARGS='--dossiers 400 --api gunicorn')"
 	@echo "make faults  the fault suite: each fault under load, on private broker and database servers"
+	@echo "make test-browser   the console's journeys in headless Chromium (also part of make test)"
+	@echo "make screenshots    regenerate docs/screenshots/ (the console's main pages) on a live system"
 	@echo "make docs    regenerate docs/configuration.md, docs/events (AsyncAPI, JSON Schemas), docs/openapi, broker definitions"
 
 $(STAMP): requirements.lock shared/pyproject.toml $(foreach s,$(PACKAGES),services/$(s)/pyproject.toml)
@@ -33,6 +35,12 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-browser: $(STAMP)
+	$(BIN)/python -m pytest tests/browser $(PYTEST_ARGS)
+
+screenshots: $(STAMP)
+	$(BIN)/python scripts/console_screenshots.py
 
 token: $(STAMP)
 	@$(BIN)/python -m motcua_shared.web.auth --role "$(ROLE)" --unit "$(UNIT)"

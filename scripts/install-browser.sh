@@ -4,7 +4,10 @@
 # missing. Safe to run twice.
 set -euo pipefail
 
-if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
+# chromium-l10n: without it Chromium knows only English, and date fields show mm/dd/yyyy to officers
+# who write dd/mm/yyyy (the browser tests run it with --lang=vi).
+if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && [ -d /usr/lib/chromium/locales ] \
+    && [ -e /usr/lib/chromium/locales/vi.pak ]; then
   exit 0
 fi
 if ! command -v apt-get >/dev/null 2>&1; then
@@ -17,5 +20,5 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends chromium chromium-driver
+$sudo apt-get install -y -qq --no-install-recommends chromium chromium-driver chromium-l10n
 /usr/bin/chromium --version
