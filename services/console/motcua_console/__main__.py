@@ -36,21 +36,18 @@ def _accounts(runtime, args) -> int:
                                       unit=args.unit or None, password=_read_password(),
                                       must_change_password=not args.no_change, actor="command line")
             print(f"created {account.username} ({' '.join(account.roles)}, unit {account.unit or '-'})")
-        elif args.action == "disable":
+        elif args.action in ("disable", "reset-password"):
             account = accounts.by_username(runtime, args.username)
             if account is None:
                 print(f"no account {args.username}", file=sys.stderr)
                 return 1
-            accounts.update_account(runtime, account.id, full_name=account.full_name, roles=account.roles,
-                                    unit=account.unit, active=False, actor="command line")
-            print(f"disabled {account.username}")
-        elif args.action == "reset-password":
-            account = accounts.by_username(runtime, args.username)
-            if account is None:
-                print(f"no account {args.username}", file=sys.stderr)
-                return 1
-            accounts.set_password(runtime, account.id, _read_password(), must_change=True, actor="command line")
-            print(f"password of {account.username} reset; it must be changed at the next sign-in")
+            if args.action == "disable":
+                accounts.update_account(runtime, account.id, full_name=account.full_name, roles=account.roles,
+                                        unit=account.unit, active=False, actor="command line")
+                print(f"disabled {account.username}")
+            else:
+                accounts.set_password(runtime, account.id, _read_password(), must_change=True, actor="command line")
+                print(f"password of {account.username} reset; it must be changed at the next sign-in")
         elif args.action == "list":
             for account in accounts.listing(runtime):
                 state = "active" if account.active else "disabled"
