@@ -11,7 +11,7 @@ from ..context import backends, officer
 from . import bp
 from .deadlines import due_in_words
 from .search import OFFICERS
-from .sections import load
+from .sections import load_all
 from .tasks import OUTCOMES, STEP_ACTIONS, STEP_STATUSES, desk_tasks, printable_forms, step_tasks
 
 CLOSED = ("processed", "returned", "refused", "stopped")
@@ -40,9 +40,10 @@ def detail(code: str):
     services = backends()
     dossier = services.intake.dossier(code)  # NotFound -> the console's 404 page, alike for both causes
     code = dossier["code"]
-    route = load(lambda: services.routing.route(code))
-    messages = load(lambda: services.notification.messages(code))
-    shipments = load(lambda: services.postal.shipments(dossier_code=code))
+    sections = load_all(route=lambda: services.routing.route(code),
+                        messages=lambda: services.notification.messages(code),
+                        shipments=lambda: services.postal.shipments(dossier_code=code))
+    route, messages, shipments = sections["route"], sections["messages"], sections["shipments"]
     me = officer()
 
     appointment = dossier.get("rescheduled_due_at") or dossier.get("due_at")
