@@ -9,6 +9,7 @@ from ...formatting import local
 from ...permissions import requires
 from ..context import backends, officer
 from . import bp
+from .deadline_explained import explain, weekday, years_between
 from .deadlines import due_in_words
 from .search import OFFICERS
 from .sections import load_all
@@ -42,8 +43,11 @@ def detail(code: str):
     code = dossier["code"]
     sections = load_all(route=lambda: services.routing.route(code),
                         messages=lambda: services.notification.messages(code),
-                        shipments=lambda: services.postal.shipments(dossier_code=code))
+                        shipments=lambda: services.postal.shipments(dossier_code=code),
+                        calendar=lambda: [item for year in years_between(dossier)
+                                          for item in services.intake.overrides(year)["items"]])
     route, messages, shipments = sections["route"], sections["messages"], sections["shipments"]
+    explained = explain(dossier, sections["calendar"].data or []) if dossier["status"] not in ("submitted",) else None
     me = officer()
 
     appointment = dossier.get("rescheduled_due_at") or dossier.get("due_at")
@@ -56,4 +60,5 @@ def detail(code: str):
         actions=ACTIONS, channels=CHANNELS, return_methods=RETURN_METHODS, step_actions=STEP_ACTIONS,
         step_statuses=STEP_STATUSES, outcomes=OUTCOMES, message_statuses=MESSAGE_STATUSES,
         message_channels=MESSAGE_CHANNELS, route_statuses=ROUTE_STATUSES,
+        explained=explained, calendar_ok=sections["calendar"].ok, weekday=weekday,
         step_due=lambda step: due_in_words(step.get("due_at"), step.get("overdue")))
