@@ -58,6 +58,7 @@ NAV = (
     ("inbox.steps", "Công việc"),
     ("dossiers.search", "Hồ sơ"),
     ("desk.logbook", "Sổ theo dõi"),
+    ("postal.shipments", "Bưu chính"),
     ("reports.dashboard", "Báo cáo"),
     ("admin.accounts", "Quản trị"),
 )

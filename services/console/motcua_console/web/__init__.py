@@ -2,6 +2,6 @@
 
 
 def blueprints() -> list:
-    from . import admin, auth, desk, dossiers, inbox, oidc, ops, reports
+    from . import admin, auth, desk, dossiers, inbox, oidc, ops, postal, reports
 
-    return [auth.bp, oidc.bp, ops.bp, desk.bp, dossiers.bp, inbox.bp, reports.bp, admin.bp]
+    return [auth.bp, oidc.bp, ops.bp, desk.bp, dossiers.bp, inbox.bp, postal.bp, reports.bp, admin.bp]
