@@ -1,5 +1,6 @@
 """Administration: officer accounts, the audit log and open sessions (the console's own database), the
-province's calendar and procedure catalogue (intake), and the services' reachability."""
+province's calendar and procedure catalogue (intake), the message templates (notification), and the services'
+reachability."""
 from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
@@ -11,6 +12,7 @@ TABS = (
     ("admin.audit", "Nhật ký"),
     ("admin.calendar", "Lịch làm việc"),
     ("admin.procedures", "Thủ tục"),
+    ("admin.templates", "Mẫu tin nhắn"),
     ("admin.system", "Hệ thống"),
 )
 
@@ -20,4 +22,4 @@ def _tabs():
     return {"admin_tabs": TABS}
 
 
-from . import accounts, audit, calendar, procedures, system  # noqa: E402,F401
+from . import accounts, audit, calendar, procedures, system, templates  # noqa: E402,F401

@@ -7,4 +7,4 @@ from flask import Blueprint
 bp = Blueprint("desk", __name__)
 
 # The pages register themselves on `bp` when imported.
-from . import actions, logbook, queue, reception  # noqa: E402,F401
+from . import actions, channels, logbook, queue, reception  # noqa: E402,F401

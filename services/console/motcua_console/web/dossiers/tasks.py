@@ -50,6 +50,7 @@ def desk_tasks(dossier: dict, account) -> list[Task]:
         tasks.append(Task("Trả kết quả", f"{base}/tra-ket-qua"))
     if status in ("submitted", "received", "in_progress", "supplement_required", "withdrawal_requested"):
         tasks.append(Task("Rút hồ sơ theo đề nghị của người nộp", f"{base}/rut-ho-so", warning=True))
+    tasks.append(Task("Kênh nhận thông báo", f"{base}/kenh-thong-bao"))  # asked at the counter, any status
     return tasks
 
 
