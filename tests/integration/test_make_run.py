@@ -41,7 +41,8 @@ def test_the_whole_system_runs_on_sqlite_and_stops_cleanly(broker, vhost, tmp_pa
                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         for service, port in ports.items():
-            wait_for(lambda: _ready(port), timeout=60, what=f"{service} to be ready")
+            # Eleven processes and the dev sinks start at once on two cores: allow for a busy machine.
+            wait_for(lambda: _ready(port), timeout=120, what=f"{service} to be ready")
         token = System.token("receptionist", unit="04222")
         answer = requests.post(f"http://127.0.0.1:{ports['intake']}/api/v1/dossiers", timeout=10,
                                headers={"Authorization": f"Bearer {token}"}, json={
