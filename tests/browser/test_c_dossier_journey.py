@@ -6,11 +6,13 @@ broker, every worker running, so routing opens the steps and intake hears the re
    from the banner's link, still with keys;
 2. the commune's specialist claims and completes step 1 (xử lý) from /cong-viec and the dossier page;
 3. the commune's leader claims and signs step 2 (ký);
-4. the receptionist returns the result (/ho-so/<code>/tra-ket-qua), and intake's public lookup, as the
-   citizen's portal uses it, says it was returned;
+4. the receptionist returns the result (/ho-so/<code>/tra-ket-qua), and intake's public lookup page
+   (/tra-cuu, the citizen's own page, by keyboard) and its API, as the citizen's portal uses it, say it
+   was returned;
 5. an officer of another commune (04168, Sông Mã) opening the dossier gets the very page an unknown code gets.
 
-Every page the journey visits passes the WCAG 2.x A/AA check (no serious or critical violation).
+Every page the journey visits, intake's lookup page included, passes the WCAG 2.x A/AA check (no serious or
+critical violation).
 """
 from __future__ import annotations
 
@@ -98,6 +100,22 @@ def dossier_status(live, code: str) -> str:
     return answer.json()["status"]
 
 
+def look_up_on_intake_s_page(browser, live, code: str) -> None:
+    """The citizen's side: intake's public lookup page (/tra-cuu, as linked from the SMS with `?ma=`,
+    so the code is filled in), the identity number typed, Enter: the dossier is shown as returned."""
+    open_page(browser, f"{live.api_url('intake')}/tra-cuu?ma={code}")
+    assert heading(browser) == "Tra cứu tình trạng hồ sơ"
+    assert browser.find_element(By.ID, "code").get_attribute("value") == code
+    check_accessibility(browser)
+    type_into(browser, "id_number", APPLICANT["id_number"])
+    enter(browser)
+    assert status_of(browser) == 200
+    result = browser.find_element(By.CSS_SELECTOR, ".box").text
+    assert code in result, result
+    assert browser.find_element(By.CSS_SELECTOR, ".box .st").text == "Đã trả kết quả", result
+    check_accessibility(browser)
+
+
 def receive_at_the_desk_by_keyboard(browser, live) -> str:
     open_page(browser, live.console.url + "/tiep-nhan")
     assert heading(browser) == "Tiếp nhận hồ sơ"
@@ -163,6 +181,7 @@ def test_a_dossier_from_the_counter_to_its_return_through_the_pages(browser, liv
     press_main_button(browser)
     assert path_of(browser) == f"/ho-so/{code}"
     assert f"Đã trả kết quả hồ sơ {code}" in browser.find_element(By.TAG_NAME, "main").text
+    look_up_on_intake_s_page(browser, live, code)
     looked_up = live.call("intake", "GET", f"/api/v1/public/dossiers/{code}",
                           params={"id_number": APPLICANT["id_number"]})
     assert looked_up.status_code == 200, looked_up.text

@@ -32,17 +32,20 @@ def node_or_skip() -> str:
 
 class Provider:
     """The provider process: installed with `npm ci` when its node_modules is missing, ready once its
-    discovery document answers."""
+    discovery document answers. `redirect_uri` is the one callback it accepts (the Flask test client's by
+    default); `port` lets a caller that must name the issuer first (a console served over HTTP, whose
+    callback address is only known once it is served) pick it beforehand."""
 
-    def __init__(self, node: str, log_path: Path):
+    def __init__(self, node: str, log_path: Path, *, redirect_uri: str = REDIRECT_URI, port: int | None = None):
         if not (FOLDER / "node_modules" / "oidc-provider").is_dir():
             subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=FOLDER, check=True, timeout=300,
                            stdout=subprocess.DEVNULL)
-        self.port = free_port()
+        self.port = port or free_port()
+        self.redirect_uri = redirect_uri
         self.issuer = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
         with open(log_path, "ab") as log:
-            self.popen = subprocess.Popen([node, "provider.js", str(self.port), REDIRECT_URI], cwd=FOLDER,
+            self.popen = subprocess.Popen([node, "provider.js", str(self.port), redirect_uri], cwd=FOLDER,
                                           stdout=log, stderr=subprocess.STDOUT)
         try:
             wait_for(self._ready, timeout=30, what="the OpenID provider's discovery document")
