@@ -129,6 +129,19 @@ def test_an_apology_does_not_move_the_appointment():
     assert rows(kept.events)[kept.code].end_class == "early"
 
 
+def test_an_apology_sent_before_the_result_was_known_does_not_make_it_late():
+    """The sweep apologised at the appointment while the province's answer, dated before it, was still on
+    its way: the dossier ended when the answer says, on time, and is still marked as apologised for."""
+    story = (Story(history.code(96)).received(t("03-04"), t("03-07"))
+             .apology(t("03-07", "09:30"), t("03-07"), t("03-12")).processed(t("03-07", "07:30"), t("03-07")))
+    row = rows(story.events)[story.code]  # the apology arrives first, as it did
+    assert row.apologised and row.end_class == "on_time"
+    assert row.ended_at == moment("03-07", "07:30") and row.end_due_at == moment("03-07", "08:00")
+    earlier = (Story(history.code(97)).received(t("03-04"), t("03-07"))
+               .apology(t("03-07", "09:30"), t("03-07"), t("03-12")).processed(t("03-06", "15:00"), t("03-07")))
+    assert rows(earlier.events)[earlier.code].end_class == "early"
+
+
 def test_a_dossier_waiting_for_a_supplement_is_judged_at_the_request():
     story = Story(history.code(94)).received(t("03-04"), t("03-07")).supplement_requested(t("03-06"))
     row = rows(story.events)[story.code]

@@ -4,7 +4,7 @@
    does not exist (an officer learns nothing about other units' dossiers);
 2. the change is allowed from the dossier's status: otherwise 409 `invalid_transition`;
 3. the moment of the change: now, or for an administrator importing history the `occurred_at` given,
-   which may not be in the future nor before the dossier's last recorded event.
+   which may not be in the future nor before the dossier's last recorded change of status.
 """
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ def moment(principal: Principal, requested: datetime | None, dossier: dict) -> d
     if requested > now + FUTURE_TOLERANCE:
         raise _bad_moment("occurred_at_in_future", "Thời điểm không được ở tương lai.")
     if requested < dossier["last_event_at"]:
-        raise _bad_moment("occurred_at_out_of_order", "Thời điểm trước sự kiện đã ghi nhận gần nhất của hồ sơ.")
+        raise _bad_moment("occurred_at_out_of_order", "Thời điểm trước lần chuyển trạng thái gần nhất của hồ sơ.")
     return requested
 
 

@@ -17,6 +17,11 @@ move one dossier from the same status.
 
 Anything else is refused: 409 `invalid_transition` on the API, "changes nothing" for a consumed event
 (a duplicate, or one that arrives after the dossier moved on).
+
+Times are the facts' own (an event's `completed_at`, an administrator's `occurred_at`), never the
+moment the news arrived. `last_event_at` is the dossier's last change of STATUS: a change of status is
+never recorded before it. History rows that change no status (`record`: an apology, a postal
+hand-over) neither move it nor are bounded by it, and the trail is read in the order things happened.
 """
 from __future__ import annotations
 
@@ -122,10 +127,12 @@ def write_history(session: Session, dossier: dict, action: str, at: datetime, **
 
 def record(session: Session, dossier: dict, *, action: str, at: datetime, actor: str, unit: str | None = None,
            ref: str | None = None, note: str | None = None, details: dict[str, Any] | None = None) -> None:
-    """A history row that changes no status (a hand-over to the post, an apology)."""
+    """A history row that changes no status (a hand-over to the post, an apology).
+
+    It does not move `last_event_at`: a record bounds no later change of status. A province's answer
+    dated before an apology that was already sent is recorded when it happened, and the trail (ordered
+    by time) shows the apology after it."""
     write_history(session, dossier, action, at, actor=actor, unit=unit, ref=ref, note=note, details=details)
-    if at > dossier["last_event_at"]:
-        set_columns(session, dossier, last_event_at=at)
 
 
 def change(session: Session, outbox, dossier: dict, transition: Transition, *, at: datetime, actor: str,

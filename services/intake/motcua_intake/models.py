@@ -53,7 +53,9 @@ dossiers = Table(
     Column("postal_issue", String(12)),
     Column("postal_issue_at", DateTime(timezone=True)),
     Column("logbook_number", Integer),  # Sổ theo dõi hồ sơ (Mẫu 06): number in the unit's book of the year
-    Column("last_event_at", DateTime(timezone=True), nullable=False),  # later changes may not predate it
+    # The last change of status: a later change of status may not predate it. Records that change no
+    # status (an apology, a postal hand-over) do not move it, so they never push a fact's time later.
+    Column("last_event_at", DateTime(timezone=True), nullable=False),
     Column("received_by", String(120)),
     Column("received_by_name", String(200)),
     Column("created_by", String(120), nullable=False),

@@ -2,7 +2,10 @@
 finished with a result. (A supplement asked for by a step is in supplements.py.)
 
 Times come from the events. A status change never goes back in time: an event dated before the
-dossier's last recorded change (clocks of two services differ a little) is recorded at that change.
+dossier's last recorded change of status (clocks of two services differ a little) is recorded at that
+change. Only changes of status count: an apology the deadline sweep sent today does not move a
+completion the province dated earlier, which is recorded (and published, and counted by reports) at
+its own `completed_at`, so an on-time dossier stays on time and the apology stays in its history.
 """
 from __future__ import annotations
 

@@ -29,7 +29,7 @@ PHONE = Pattern(r"^(0|\+84)(3|5|7|8|9)\d{8}$")
 REASON = validate.Length(min=1, max=2000)
 OCCURRED_AT = {"validate": _utc_representable, "metadata": {
     "description": "Chỉ quản trị viên (admin), khi nhập hồ sơ lịch sử: thời điểm của việc này. "
-                   "Không được ở tương lai, không trước sự kiện đã ghi nhận gần nhất."}}
+                   "Không được ở tương lai, không trước lần chuyển trạng thái gần nhất của hồ sơ."}}
 
 
 class Applicant(StrictSchema):
