@@ -24,6 +24,15 @@ DOSSIER_RETURNED = "vn.motcua.dossier.returned"
 CODE = validate.Length(min=8, max=60)
 
 
+def historical():
+    """Set on every event of a dossier an administrator brought in from the past (`received_at` given):
+    every service records and counts it; none sends a message, asks for a pickup, apologises or escalates
+    for it. Absent in events from before it existed, which are live."""
+    return fields.Boolean(load_default=False, metadata={
+        "description": "Lịch sử nhập lại: ghi nhận và thống kê, không gửi tin, không gọi bưu chính, không "
+                       "xin lỗi hay nhắc hạn."})
+
+
 class Contact(StrictSchema):
     """What notification and postal need to reach the citizen; never the identity number."""
 
@@ -52,6 +61,7 @@ class DossierFacts(StrictSchema):
     applicant = fields.Nested(Contact, required=True)
     delivery_address = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=500))
     fee_vnd = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    historical = historical()
 
 
 class DossierSubmitted(DossierFacts):
@@ -71,6 +81,7 @@ class StatusChange(StrictSchema):
     code = fields.String(required=True, validate=CODE)
     occurred_at = moment(required=True)
     actor = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=120))
+    historical = historical()
 
 
 class DossierRefused(StatusChange):
