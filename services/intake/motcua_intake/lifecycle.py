@@ -18,6 +18,9 @@ move one dossier from the same status.
 Anything else is refused: 409 `invalid_transition` on the API, "changes nothing" for a consumed event
 (a duplicate, or one that arrives after the dossier moved on).
 
+A dossier an administrator brought in from the past (`received_at` given) is `historical`: every event
+about it says so (`publish`), so the other services record and count it but act on none of it.
+
 Times are the facts' own (an event's `completed_at`, an administrator's `occurred_at`), never the
 moment the news arrived. `last_event_at` is the dossier's last change of STATUS: a change of status is
 never recorded before it. History rows that change no status (`record`: an apology, a postal
@@ -148,7 +151,7 @@ def change(session: Session, outbox, dossier: dict, transition: Transition, *, a
     set_columns(session, dossier, **values)
     write_history(session, dossier, transition.name, at, actor=actor, actor_name=actor_name, unit=unit, ref=ref,
              note=note, details=details)
-    publish(session, outbox, transition.event_type, dossier["code"], event_data)
+    publish(session, outbox, transition.event_type, dossier, event_data)
     log.info("dossier_status_changed", extra={"dossier_code": dossier["code"], "transition": transition.name,
                                               "status": transition.target})
     return dossier
@@ -159,5 +162,8 @@ def change_data(dossier: dict, at: datetime, actor: str, **data: Any) -> dict[st
     return {"code": dossier["code"], "occurred_at": isoformat(at), "actor": actor, **data}
 
 
-def publish(session: Session, outbox, event_type: str, code: str, data: dict[str, Any]) -> None:
-    outbox.add(session, new_event(event_type, source=SOURCE, subject=code, data=data))
+def publish(session: Session, outbox, event_type: str, dossier: dict, data: dict[str, Any]) -> None:
+    """The one place a dossier.* event is made: each carries whether the dossier is history (always
+    present, false for a live one), so no service acts on the past."""
+    data = {**data, "historical": bool(dossier.get("historical"))}
+    outbox.add(session, new_event(event_type, source=SOURCE, subject=dossier["code"], data=data))

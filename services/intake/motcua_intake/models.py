@@ -1,7 +1,8 @@
 """Intake's own database: dossiers as the desk knows them, their history (the source of the control log,
 Mẫu 05, and of the public lookup), the code and logbook counters, the day-off overrides of the working
 calendar, and the messaging tables (outbox, inbox)."""
-from sqlalchemy import JSON, Column, Date, DateTime, Index, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import (JSON, Boolean, Column, Date, DateTime, Index, Integer, String, Table, Text, UniqueConstraint,
+                        false)
 
 from motcua_shared.db import new_metadata
 from motcua_shared.messaging import inbox_table, outbox_table
@@ -62,6 +63,9 @@ dossiers = Table(
     Column("idempotency_key", String(100)),
     Column("request_hash", String(64)),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # Brought in from the past by an administrator (`received_at` given): every event about it says so, and
+    # the other services record and count it but send nothing, ask for no pickup, apologise for nothing.
+    Column("historical", Boolean, nullable=False, default=False, server_default=false()),
     # A retried submission by the same caller answers with the same dossier.
     UniqueConstraint("created_by", "idempotency_key"),
     Index("ix_dossiers_receiving_unit_received_at", "receiving_unit", "received_at"),

@@ -158,6 +158,8 @@ def submit(session: Session, desk: Desk, *, body: dict, principal: Principal, id
         "fee_vnd": procedure.fee_vnd, "submitted_at": moment, "received_at": None, "due_at": None,
         "last_event_at": moment, "created_by": principal.sub, "idempotency_key": idempotency_key,
         "request_hash": fingerprint, "created_at": now,
+        # An administrator's reception time brings the dossier in from the past: history, not live work.
+        "historical": body.get("received_at") is not None,
     }
     actor, actor_name = actor_of(principal)
     transition = TRANSITIONS["receive" if status == "received" else "submit"]
@@ -168,7 +170,7 @@ def submit(session: Session, desk: Desk, *, body: dict, principal: Principal, id
                             details={"due_at": isoformat(record["due_at"])} if status == "received" else None)
     data = facts(desk, record) | ({"received_at": isoformat(moment), "due_at": isoformat(record["due_at"])}
                                   if status == "received" else {"submitted_at": isoformat(moment)})
-    lifecycle.publish(session, desk.outbox, transition.event_type, code, data)
+    lifecycle.publish(session, desk.outbox, transition.event_type, record, data)
     return record
 
 

@@ -61,6 +61,7 @@ def detail(desk: Desk, dossier: dict, history: list[dict]) -> dict:
         **{key: dossier[key] for key in ("paused_from", "supplement_stage", "redirected_to", "result",
                                          "processed_at", "returned_at", "returned_by", "postal_issue_at",
                                          "logbook_number")},
+        "historical": bool(dossier["historical"]),
         "receipt_url": f"{desk.base_url}/api/v1/dossiers/{dossier['code']}/receipt",
         "history": [{key: entry[key] for key in ("action", "status", "occurred_at", "actor", "actor_name", "unit",
                                                  "ref", "note", "details")} for entry in history],

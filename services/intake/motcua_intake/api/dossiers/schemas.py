@@ -207,5 +207,8 @@ class DossierDetail(DossierSummary):
     returned_by = fields.String(required=True, allow_none=True)
     postal_issue_at = fields.AwareDateTime(required=True, allow_none=True)
     logbook_number = fields.Integer(required=True, allow_none=True)
+    historical = fields.Boolean(required=True, metadata={
+        "description": "Hồ sơ lịch sử do quản trị viên nhập lại (có `received_at`): được ghi nhận và thống kê, "
+                       "không gửi tin, không gọi bưu chính, không xin lỗi hay nhắc hạn."})
     receipt_url = fields.String(required=True)
     history = fields.List(fields.Nested(HistoryEntry), required=True)
