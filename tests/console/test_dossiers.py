@@ -115,3 +115,16 @@ def test_a_form_the_dossier_does_not_have_yet_is_a_409_page_and_an_unknown_one_4
     soup = page(client.get(f"/ho-so/{code}/in/tu-choi"), 409)
     assert soup.h1.get_text() == "Chưa có biểu mẫu này cho hồ sơ"
     page(client.get(f"/ho-so/{code}/in/mau-la"), 404)
+
+
+def test_a_dossier_brought_in_from_the_past_says_so(console):
+    """Issue 17: an administrator's dossier with `received_at` is history: the page marks it."""
+    from datetime import datetime, timezone
+
+    body = dossier(received_at=datetime(2019, 3, 15, 1, 30, tzinfo=timezone.utc).isoformat())
+    answer = console.services["intake"].test_client().post(
+        "/api/v1/dossiers", json=body, headers={"Authorization": f"Bearer {System.token('admin')}"})
+    assert answer.status_code == 201, answer.get_json()
+    client = console.signed_in("receptionist", unit="04222")
+    soup = page(client.get(f"/ho-so/{answer.get_json()['code']}"))
+    assert "Hồ sơ lịch sử, nhập lại" in soup.select_one(".summary").get_text()
