@@ -1,7 +1,9 @@
 """Events notification acts on (called at most once per event id, inside the consumer's transaction).
 
 Each citizen-facing event of the catalogue becomes a notice; dossier.submitted and dossier.received
-also bring the contact. Nothing here calls a provider: the messages are written `created` and the
+also bring the contact. A dossier brought in from the past (`historical` in its dossier events, kept
+on its recipient row for the events of routing and postal that lack it) gets no notice and no
+message, whatever the event. Nothing here calls a provider: the messages are written `created` and the
 delivery job sends them once this transaction has committed.
 """
 from __future__ import annotations
@@ -29,6 +31,8 @@ def handlers(settings: Settings, options: Options) -> dict[str, Callable[[Sessio
             return
         if event.type in notice_drafts.CONTACT_EVENTS:
             notices.record_contact(session, event.data, as_of=draft.occurred_at, now=now)
+        if event.data.get("historical") or notices.is_historical(session, draft.dossier_code):
+            return  # a dossier brought in from the past: recorded, never told about (issue 17)
         notices.record_notice(session, event_id=event.id, event_type=event.type,
                               correlation_id=event.correlationid, draft=draft, now=now)
         notices.address_pending(session, draft.dossier_code, options, channels, now)

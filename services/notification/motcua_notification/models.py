@@ -2,7 +2,7 @@
 
 recipients         how to reach the citizen of each dossier, and the dossier facts messages need
                    (receiving unit and its path for officer scope, return method); from
-                   dossier.submitted / dossier.received.
+                   dossier.submitted / dossier.received; whether the dossier is historical.
 notices            one row per citizen-facing event: the template and the values to fill it with. A
                    notice waits (`awaiting_contact`) until the dossier's contact is known.
 messages           the delivery ledger: one row per (notice, channel, recipient), unique, with the
@@ -14,7 +14,7 @@ channel_choices    the channels a citizen chose for one dossier.
 opt_outs           addresses (keyed, never stored in clear) that asked for no more messages.
 """
 from sqlalchemy import (JSON, Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Table, Text,
-                        UniqueConstraint, text)
+                        UniqueConstraint, false, text)
 
 from motcua_shared.db import new_metadata
 from motcua_shared.messaging import inbox_table, outbox_table
@@ -39,6 +39,9 @@ recipients = Table(
     Column("recorded_at", DateTime(timezone=True), nullable=False),
     Column("last_activity_at", DateTime(timezone=True), nullable=False),
     Column("erased_at", DateTime(timezone=True)),
+    # A dossier an administrator brought in from the past (its events carry `historical`): recorded,
+    # never told about, whatever event comes later (routing's and postal's do not carry the flag).
+    Column("historical", Boolean, nullable=False, server_default=false()),
 )
 
 NOTICE_STATUSES = ("awaiting_contact", "addressed", "unreachable", "stale")

@@ -39,11 +39,21 @@ def record_contact(session: Session, data: Mapping[str, Any], *, as_of: datetime
         "return_method": data["return_method"], "procedure_code": data["procedure_code"],
         "contact_as_of": as_of, "erased_at": None,
     }
+    historical = bool(data.get("historical"))
     stmt = insert(session, recipients).values(dossier_code=data["code"], recorded_at=now, last_activity_at=now,
-                                              **facts)
+                                              historical=historical, **facts)
     session.execute(stmt.on_conflict_do_update(
         index_elements=["dossier_code"], set_={**facts, "last_activity_at": now},
         where=(recipients.c.contact_as_of.is_(None)) | (recipients.c.contact_as_of <= stmt.excluded.contact_as_of)))
+    if historical:  # once historical, always: whichever of its events comes first or last
+        session.execute(update(recipients).where(recipients.c.dossier_code == data["code"])
+                        .values(historical=True))
+
+
+def is_historical(session: Session, dossier_code: str) -> bool:
+    """Whether the dossier was brought in from the past (as its dossier.submitted / received said)."""
+    return bool(session.execute(select(recipients.c.historical)
+                                .where(recipients.c.dossier_code == dossier_code)).scalar())
 
 
 def record_notice(session: Session, *, event_id: str, event_type: str, correlation_id: str, draft: NoticeDraft,

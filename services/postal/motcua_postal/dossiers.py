@@ -11,7 +11,9 @@ says, then `reconcile` compares the dossier's facts with its shipments and does 
 - a shipment no longer wanted is called off while nothing has left its sender (the dossier was
   withdrawn; the result was collected at the counter), and a pickup the partner never accepted is
   called off when the dossier reaches the desk another way;
-- an alarm on a shipment is settled when the dossier shows it was resolved.
+- an alarm on a shipment is settled when the dossier shows it was resolved;
+- a dossier an administrator brought in from the past (`historical` in any of its dossier events)
+  is recorded but never calls for a shipment: no pickup request, no result sent.
 
 Each direction gets at most one shipment per dossier, so replaying any event changes nothing.
 """
@@ -68,6 +70,11 @@ def record_facts(session: Session, row, data: dict, *, verb: str, moment: dateti
     return _set(session, row, **values)
 
 
+def record_historical(session: Session, row, data: dict):
+    """A dossier event saying `historical` (issue 17) marks the dossier for good: recorded, never shipped."""
+    return _set(session, row, historical=True) if data.get("historical") and not row["historical"] else row
+
+
 def record(session: Session, row, **moments):
     """processed_at / processed_result, withdrawn_at, returned_at: kept once, the first report wins."""
     values = {name: shipments.utc(value) if isinstance(value, datetime) else value
@@ -99,6 +106,8 @@ def reconcile(session: Session, config: PostalConfig, facts) -> None:
                          reason="Kết quả đã được trả trực tiếp cho công dân.")
         shipments.settle_attention(session, config, to_citizen)
 
+    if facts["historical"]:  # brought in from the past: no pickup request, no result shipment
+        return
     if to_office is None and _wants_dossier_to_office(facts):
         _create_dossier_to_office(session, config, facts)
     if to_citizen is None and _wants_result_to_citizen(facts):

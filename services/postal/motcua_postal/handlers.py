@@ -31,20 +31,21 @@ def on_dossier_entered(session: Session, event: Event, *, config: PostalConfig, 
     """dossier.submitted or dossier.received: the facts, and the moment the dossier entered."""
     data = _data(event)
     row = dossiers.lock(session, data["code"], config.now())
+    row = dossiers.record_historical(session, row, data)
     facts = dossiers.record_facts(session, row, data, verb=verb, moment=data[f"{verb}_at"])
     dossiers.reconcile(session, config, facts)
 
 
 def on_dossier_processed(session: Session, event: Event, *, config: PostalConfig) -> None:
     data = _data(event)
-    row = dossiers.lock(session, data["code"], config.now())
+    row = dossiers.record_historical(session, dossiers.lock(session, data["code"], config.now()), data)
     facts = dossiers.record(session, row, processed_at=data["occurred_at"], processed_result=data["result"])
     dossiers.reconcile(session, config, facts)
 
 
 def on_dossier_withdrawn(session: Session, event: Event, *, config: PostalConfig) -> None:
     data = _data(event)
-    row = dossiers.lock(session, data["code"], config.now())
+    row = dossiers.record_historical(session, dossiers.lock(session, data["code"], config.now()), data)
     dossiers.reconcile(session, config, dossiers.record(session, row, withdrawn_at=data["occurred_at"]))
 
 
@@ -54,7 +55,7 @@ def on_dossier_returned(session: Session, event: Event, *, config: PostalConfig)
     data = _data(event)
     if data["method"] == "postal":
         return
-    row = dossiers.lock(session, data["code"], config.now())
+    row = dossiers.record_historical(session, dossiers.lock(session, data["code"], config.now()), data)
     dossiers.reconcile(session, config, dossiers.record(session, row, returned_at=data["occurred_at"]))
 
 

@@ -10,7 +10,7 @@ contact is kept only for dossiers that travel by post.
 `shipment_history`: every status it passed through and every report about it, applied or not.
 """
 from sqlalchemy import (Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Table, UniqueConstraint,
-                        text)
+                        false, text)
 
 from motcua_shared.db import new_metadata
 from motcua_shared.messaging import inbox_table, outbox_table
@@ -43,6 +43,8 @@ dossier_returns = Table(
     Column("withdrawn_at", DateTime(timezone=True)),
     Column("returned_at", DateTime(timezone=True)),  # handed over at the counter or online, not by post
     Column("recorded_at", DateTime(timezone=True), nullable=False),  # first heard of (postal's clock)
+    # Brought in from the past (any of its dossier events said `historical`): recorded, never shipped.
+    Column("historical", Boolean, nullable=False, server_default=false()),
     UniqueConstraint("dossier_code"),
 )
 

@@ -18,6 +18,10 @@ for a supplement has its clock stopped and no open step, so nothing here touches
   budgets. An agency that foresees lateness sooner (the law asks for the apology at least one working
   day before the due time) issues it itself: POST /api/v1/routes/{code}/apology.
 
+A historical route (opened from a dossier an administrator brought in from the past) is never
+warned about, escalated or apologised for, nor are its steps: its deadlines passed long ago and its
+answers, with their past `completed_at`, may still be queued.
+
 Exactly once under restarts and concurrent workers: each mark (warned_at, escalated_at,
 apology_issued_at) is set by a conditional UPDATE ... WHERE <mark> IS NULL in the same transaction as
 the outbox row of its event; of two workers racing, the second updates nothing and sends nothing.
@@ -28,7 +32,7 @@ import logging
 from datetime import timedelta
 from fractions import Fraction
 
-from sqlalchemy import select, update
+from sqlalchemy import exists, select, update
 from sqlalchemy.orm import sessionmaker
 
 from motcua_shared.events import isoformat, new_event
@@ -64,8 +68,14 @@ def sweep(runtime, sessions: sessionmaker) -> None:
     log.debug("deadline_sweep", extra={"now": now.isoformat()})
 
 
+# Only live routes and their steps are swept; a historical one is never acted on.
+LIVE_ROUTE = dossier_routes.c.historical.is_(False)
+OF_LIVE_ROUTE = ~exists().where(dossier_routes.c.id == route_steps.c.route_id, dossier_routes.c.historical.is_(True))
+
+
 def _open_steps(sessions: sessionmaker, *conditions):
-    """Every open step matching `conditions`, read batch after batch."""
+    """Every open step of a live route matching `conditions`, read batch after batch."""
+    conditions = (*conditions, OF_LIVE_ROUTE)
     after_id = 0
     while True:
         with sessions() as session:
@@ -118,11 +128,12 @@ def _escalate_steps(runtime, sessions: sessionmaker, now) -> None:
 
 
 def _open_routes(sessions: sessionmaker, *conditions, after_id: int = 0) -> list[tuple[dict, list[dict]]]:
-    """A batch of in-progress routes matching `conditions` (by id, from `after_id`), with their steps."""
+    """A batch of live in-progress routes matching `conditions` (by id, from `after_id`), with their steps."""
     with sessions() as session:
         found = [dict(row) for row in session.execute(
             select(dossier_routes).where(dossier_routes.c.status == "in_progress", dossier_routes.c.id > after_id,
-                                         *conditions).order_by(dossier_routes.c.id).limit(BATCH)).mappings()]
+                                         LIVE_ROUTE, *conditions)
+            .order_by(dossier_routes.c.id).limit(BATCH)).mappings()]
         steps: dict[int, list[dict]] = {route["id"]: [] for route in found}
         for row in session.execute(select(route_steps).where(route_steps.c.route_id.in_(steps))
                                    .order_by(route_steps.c.sequence, route_steps.c.attempt)).mappings():

@@ -6,7 +6,8 @@ the whole state, changed only inside a transaction that also writes the events t
 """
 from datetime import datetime, timezone
 
-from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import (Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint,
+                        false)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeDecorator
@@ -72,6 +73,9 @@ dossier_routes = Table(
     Column("warned_at", Moment),  # the dossier's deadline warning (once)
     Column("apology_issued_at", Moment),  # Mẫu 04 (at most once)
     Column("recorded_at", Moment, nullable=False),
+    # Opened from a dossier an administrator brought in from the past (dossier.received `historical`):
+    # recorded and answered like any other, never warned about, escalated or apologised for.
+    Column("historical", Boolean, nullable=False, server_default=false()),
     Index("ix_dossier_routes_open_due", "status", "due_at"),
 )
 

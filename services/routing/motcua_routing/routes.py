@@ -117,6 +117,7 @@ def start_route(session: Session, runtime, data: dict) -> None:
         channel=data["channel"], receiving_unit=data["receiving_unit"],
         receiving_unit_path=data["receiving_unit_path"], competent_unit=data["competent_unit"],
         received_at=received_at, original_due_at=data["due_at"], due_at=data["due_at"], status="in_progress",
+        historical=data.get("historical", False),
         recorded_at=datetime.now(timezone.utc)).returning(*dossier_routes.c)).mappings().one())
     planned = [{
         "step_id": new_step_id(), "route_id": route["id"], "dossier_code": code, "sequence": plan_step.sequence,
