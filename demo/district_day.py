@@ -217,7 +217,9 @@ class District:
             body = {"procedure_code": plan.procedure, "channel": plan.channel, "receiving_unit": plan.desk,
                     "return_method": plan.return_method, "applicant": plan.applicant,
                     "documents": [{"name": "Tờ khai theo mẫu", "copy_type": "original", "count": 1}],
-                    "received_at": plan.received_at.isoformat()}
+                    "received_at": plan.received_at.isoformat(),
+                    # Live on the demo's clock: entered with their reception time, acted on like any dossier.
+                    "historical": False}
             if plan.return_method == "postal":
                 body["delivery_address"] = plan.applicant["address"]
             plan.code = self.api.ok("intake", "POST", "/api/v1/dossiers", self.admin, body)["code"]

@@ -11,7 +11,7 @@ import pytest
 from motcua_shared.events.catalogue.route import APOLOGY_ISSUED
 
 from motcua_testing.waiting import wait_for
-from routing.support import TZ, answer, clock_offset_to, open_step, published, route, steps_queue, wait_route
+from routing.support import TZ, answer_every_step, clock_offset_to, published, steps_queue, wait_route
 
 pytestmark = pytest.mark.timeout(240)
 CITIZEN = {"full_name": "Lò Thị Hoa", "id_number": "014190004321", "phone": "0987654321",
@@ -49,16 +49,7 @@ def test_a_province_answer_dated_before_the_sweeps_apology_ends_the_dossier_when
 
     # The province's answers, one per step, each dated a second after the one before it (a moment
     # before the answer is sent, weeks before routing's clock).
-    ended = received_at
-    for _ in range(10):
-        step = wait_for(lambda: open_step(system, code) or route(system, code)["status"] != "in_progress",
-                        timeout=60, what="the next step or the end of the route")
-        if step is True:
-            break
-        ended += timedelta(seconds=1)
-        answer(system, step["step_id"], code, completed_at=ended, handled_by="UBND xã Chiềng Khương")
-        wait_for(lambda: (open_step(system, code) or {}).get("step_id") != step["step_id"], timeout=60,
-                 what="the step to close")
+    ended = answer_every_step(system, code, started=received_at, each=timedelta(seconds=1))
     finished = wait_route(system, code, "completed")
     assert finished["completed_at"] == ended and finished["apology_issued_at"] == issued_at
 

@@ -13,7 +13,7 @@ import pytest
 from motcua_shared.events.catalogue.route import APOLOGY_ISSUED, DEADLINE_ESCALATED, DEADLINE_WARNED
 
 from motcua_testing.waiting import wait_for
-from routing.support import TZ, answer, open_step, published, route, steps_queue, wait_route
+from routing.support import TZ, answer_every_step, published, steps_queue, wait_route
 
 pytestmark = pytest.mark.timeout(240)
 CITIZEN = {"full_name": "Lò Thị Hoa", "id_number": "014190004321", "phone": "0987654321",
@@ -43,16 +43,7 @@ def test_a_dossier_brought_in_from_2019_is_counted_and_nobody_is_disturbed(syste
     assert detail()["historical"] is True
     wait_route(system, code, "in_progress")
     time.sleep(2)  # four sweeps see the route while its 2019 appointment is long past
-    ended = RECEIVED
-    for _ in range(10):
-        step = wait_for(lambda: open_step(system, code) or route(system, code)["status"] != "in_progress",
-                        timeout=60, what="the next step or the end of the route")
-        if step is True:
-            break
-        ended += timedelta(hours=4)
-        answer(system, step["step_id"], code, completed_at=ended, handled_by="UBND xã Chiềng Khương")
-        wait_for(lambda: (open_step(system, code) or {}).get("step_id") != step["step_id"], timeout=60,
-                 what="the step to close")
+    ended = answer_every_step(system, code, started=RECEIVED, each=timedelta(hours=4))
     wait_route(system, code, "completed")
     wait_for(lambda: detail()["status"] == "processed", timeout=60, what="the result at the desk")
     assert datetime.fromisoformat(detail()["processed_at"]) == ended

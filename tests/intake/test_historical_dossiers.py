@@ -100,3 +100,21 @@ def test_the_upgrade_keeps_existing_dossiers_live(desk, intake_database):
     imported_after = desk.imported(at("2019-03-05 08:30"))["code"]
     assert desk.detail(imported_after)["historical"] is True
     assert _events(desk, imported_after)[0]["data"]["historical"] is True
+
+
+def test_an_administrator_may_enter_a_live_dossier_late_and_historical_needs_received_at(desk):
+    """A dossier received on paper during an outage and entered afterwards with its real reception time is
+    live (`historical: false`): the citizen is told, the post is called. Without `received_at` the flag
+    means nothing and is refused, storing nothing."""
+    from intake.support import dossier, token
+
+    late = desk.client.post("/api/v1/dossiers", headers=token("admin"), json=dossier(
+        received_at="2026-12-01T02:00:00+00:00", historical=False))
+    assert late.status_code == 201, late.get_json()
+    code = late.get_json()["code"]
+    assert desk.client.get(f"/api/v1/dossiers/{code}", headers=token("admin")).get_json()["historical"] is False
+    refused = desk.client.post("/api/v1/dossiers", headers=token("admin"), json=dossier(historical=True))
+    assert refused.status_code == 422  # intake answers rule violations (not malformed input) with 422
+    assert refused.get_json()["invalid_params"][0]["name"] == "historical"
+    listed = desk.client.get("/api/v1/dossiers", headers=token("admin")).get_json()
+    assert listed["total"] == 1

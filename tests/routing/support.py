@@ -7,7 +7,7 @@ import json
 import os
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -107,6 +107,23 @@ def answer(system, step_id: str, dossier_code: str, outcome: str = "approved", *
         event = dataclasses.replace(event, id=event_id)
     publish(system.amqp_url, ROUTING_STEP_RESULTS, REPLY_TO, event)
     return event
+
+
+def answer_every_step(system, code: str, *, started: datetime, each: timedelta,
+                      handled_by: str = "UBND xã Chiềng Khương") -> datetime:
+    """Answer each step of `code` as the province as soon as it opens, the first ending `each` after
+    `started` and every next one `each` later, until the route leaves in_progress; the last end."""
+    ended = started
+    for _ in range(10):
+        step = wait_for(lambda: open_step(system, code) or route(system, code)["status"] != "in_progress",
+                        timeout=60, what="the next step or the end of the route")
+        if step is True:
+            return ended
+        ended += each
+        answer(system, step["step_id"], code, completed_at=ended, handled_by=handled_by)
+        wait_for(lambda: (open_step(system, code) or {}).get("step_id") != step["step_id"], timeout=60,
+                 what="the step to close")
+    raise AssertionError(f"{code} still has steps after ten answers")
 
 
 def start_routing(system, name: str = "routing-worker", **env: str) -> None:

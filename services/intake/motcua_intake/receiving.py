@@ -73,6 +73,11 @@ def _unit(desk: Desk, field: str, code: str, on: date):
 
 def _initial_status(body: dict, principal: Principal) -> str:
     wanted = body.get("status")
+    if body.get("historical") is not None and body.get("received_at") is None:
+        raise Invalid("Chỉ hồ sơ nhập lại (có thời điểm tiếp nhận) mới khai báo là hồ sơ lịch sử hay không.",
+                      code="historical_without_received_at",
+                      invalid_params=[{"name": "historical", "code": "historical_without_received_at",
+                                       "reason": "historical goes with received_at"}])
     if body.get("received_at") is not None:
         if not principal.has("admin"):
             raise Forbidden("Chỉ quản trị viên được nhập thời điểm tiếp nhận (nhập hồ sơ lịch sử).",
@@ -159,7 +164,9 @@ def submit(session: Session, desk: Desk, *, body: dict, principal: Principal, id
         "last_event_at": moment, "created_by": principal.sub, "idempotency_key": idempotency_key,
         "request_hash": fingerprint, "created_at": now,
         # An administrator's reception time brings the dossier in from the past: history, not live work.
-        "historical": body.get("received_at") is not None,
+        # Brought in with its reception time: history unless the administrator says it is a live dossier
+        # entered late (body `historical: false`).
+        "historical": body.get("received_at") is not None and body.get("historical") is not False,
     }
     actor, actor_name = actor_of(principal)
     transition = TRANSITIONS["receive" if status == "received" else "submit"]

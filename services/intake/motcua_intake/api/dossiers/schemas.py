@@ -62,6 +62,10 @@ class DossierCreate(StrictSchema):
                                                     "(ghi nhận để kiểm tra rồi quyết định). Công dân: luôn submitted."})
     received_at = fields.AwareDateTime(load_default=None, allow_none=True, validate=_utc_representable, metadata={
         "description": "Chỉ quản trị viên (admin): thời điểm tiếp nhận của hồ sơ lịch sử được nhập lại."})
+    historical = fields.Boolean(load_default=None, allow_none=True, metadata={
+        "description": "Chỉ cùng `received_at`: true (mặc định) là hồ sơ lịch sử, được ghi nhận và thống kê, không "
+                       "gửi tin, không gọi bưu chính, không nhắc hạn hay xin lỗi; false là hồ sơ đang giải quyết "
+                       "được nhập muộn (ví dụ sau một lần mất mạng), được xử lý như mọi hồ sơ."})
 
     @validates_schema
     def _postal_return_needs_address(self, data, **_kwargs):
