@@ -60,72 +60,75 @@ def _done(code: str, message: str):
     return redirect(url_for("dossiers.detail", code=code), 303)
 
 
+def _step_page(kind: str, code: str, step_id: str, title: str, send, success, *, labels=None, check=None):
+    """One step action: the form on GET; on POST, `check` (a refusal the console can say itself), then
+    `send(step_id, form)` to routing, and `success(step, form)` as the banner on the dossier's page."""
+    route, step = _step(code, step_id)
+    form = Form.from_request(request.form, labels=labels or LABELS)
+    if request.method == "GET":
+        return _render(kind, title(step), form, route, step)
+    if check and not check(form):
+        return _render(kind, title(step), form, route, step, 400)
+    try:
+        send(step_id, form)
+    except (Invalid, Conflict) as exc:
+        return _render(kind, title(step), form, route, step, _refused(form, exc))
+    return _done(code, success(step, form))
+
+
 @bp.route(f"{STEP_PATH}/nhan", methods=["GET", "POST"])
 @requires("specialist", "leader")
 def claim(code: str, step_id: str):
-    route, step = _step(code, step_id)
-    title = f"Nhận xử lý {_name(step)} – hồ sơ {code}"
-    form = Form.from_request(request.form, labels=LABELS)
-    if request.method == "GET":
-        return _render("claim", title, form, route, step)
-    try:
-        backends().routing.claim(step_id)
-    except (Invalid, Conflict) as exc:
-        return _render("claim", title, form, route, step, _refused(form, exc))
-    return _done(code, f"Đã nhận xử lý {_name(step)} của hồ sơ {code}.")
+    return _step_page(
+        "claim", code, step_id, lambda step: f"Nhận xử lý {_name(step)} – hồ sơ {code}",
+        lambda sid, form: backends().routing.claim(sid),
+        lambda step, form: f"Đã nhận xử lý {_name(step)} của hồ sơ {code}.")
+
+
+def _completion(form: Form) -> dict:
+    return {"outcome": form.get("outcome"), "note": form.get("note") or None}
 
 
 @bp.route(f"{STEP_PATH}/hoan-thanh", methods=["GET", "POST"])
 @requires("specialist", "leader")
 def complete(code: str, step_id: str):
-    route, step = _step(code, step_id)
-    title = f"Hoàn thành {_name(step)} – hồ sơ {code}"
-    form = Form.from_request(request.form, labels=LABELS)
-    if request.method == "GET":
-        return _render("complete", title, form, route, step)
-    body = {"outcome": form.get("outcome"), "note": form.get("note") or None}
-    try:
-        backends().routing.complete(step_id, body)
-    except (Invalid, Conflict) as exc:
-        return _render("complete", title, form, route, step, _refused(form, exc))
-    return _done(code, f"Đã hoàn thành {_name(step)} của hồ sơ {code}: "
-                       f"{OUTCOMES.get(body['outcome'], body['outcome']).lower()}.")
+    return _step_page(
+        "complete", code, step_id, lambda step: f"Hoàn thành {_name(step)} – hồ sơ {code}",
+        lambda sid, form: backends().routing.complete(sid, _completion(form)),
+        lambda step, form: (f"Đã hoàn thành {_name(step)} của hồ sơ {code}: "
+                            f"{OUTCOMES.get(form.get('outcome'), form.get('outcome')).lower()}."))
+
+
+def _forwarding(form: Form) -> dict:
+    return {"to_officer": form.get("to_officer") or None, "to_agency": form.get("to_agency") or None,
+            "note": form.get("note") or None}
+
+
+def _one_receiver(form: Form) -> bool:
+    body = _forwarding(form)
+    if bool(body["to_officer"]) == bool(body["to_agency"]):
+        # Routing's rule too ("exactly one"), said here in words an officer can act on.
+        form.error("to_officer", "Nhập cán bộ nhận hoặc cơ quan nhận (chỉ một trong hai).")
+        return False
+    return True
 
 
 @bp.route(f"{STEP_PATH}/chuyen", methods=["GET", "POST"])
 @requires("specialist", "leader")
 def forward(code: str, step_id: str):
-    route, step = _step(code, step_id)
-    title = f"Chuyển {_name(step)} – hồ sơ {code}"
-    form = Form.from_request(request.form, labels=LABELS)
-    if request.method == "GET":
-        return _render("forward", title, form, route, step)
-    body = {"to_officer": form.get("to_officer") or None, "to_agency": form.get("to_agency") or None,
-            "note": form.get("note") or None}
-    if bool(body["to_officer"]) == bool(body["to_agency"]):
-        # Routing's rule too ("exactly one"), said here in words an officer can act on.
-        form.error("to_officer", "Nhập cán bộ nhận hoặc cơ quan nhận (chỉ một trong hai).")
-        return _render("forward", title, form, route, step, 400)
-    try:
-        backends().routing.forward(step_id, body)
-    except (Invalid, Conflict) as exc:
-        return _render("forward", title, form, route, step, _refused(form, exc))
-    return _done(code, f"Đã chuyển {_name(step)} của hồ sơ {code}.")
+    return _step_page(
+        "forward", code, step_id, lambda step: f"Chuyển {_name(step)} – hồ sơ {code}",
+        lambda sid, form: backends().routing.forward(sid, _forwarding(form)),
+        lambda step, form: f"Đã chuyển {_name(step)} của hồ sơ {code}.", check=_one_receiver)
 
 
 @bp.route(f"{STEP_PATH}/tra-lai", methods=["GET", "POST"])
 @requires("specialist", "leader")
 def send_back(code: str, step_id: str):
-    route, step = _step(code, step_id)
-    title = f"Trả lại bước trước – hồ sơ {code}"
-    form = Form.from_request(request.form, labels={**LABELS, "note": "lý do trả lại"})
-    if request.method == "GET":
-        return _render("send_back", title, form, route, step)
-    try:
-        backends().routing.send_back(step_id, {"note": form.get("note")})
-    except (Invalid, Conflict) as exc:
-        return _render("send_back", title, form, route, step, _refused(form, exc))
-    return _done(code, f"Đã trả hồ sơ {code} về bước trước.")
+    return _step_page(
+        "send_back", code, step_id, lambda step: f"Trả lại bước trước – hồ sơ {code}",
+        lambda sid, form: backends().routing.send_back(sid, {"note": form.get("note")}),
+        lambda step, form: f"Đã trả hồ sơ {code} về bước trước.", labels={**LABELS, "note": "lý do trả lại"})
 
 
 @bp.route("/ho-so/<code>/xin-loi", methods=["GET", "POST"])
