@@ -61,4 +61,4 @@ def test_every_role_restricted_page_refuses_other_officers_and_sends_visitors_to
                 assert answer.status_code == 403, (url, role, answer.status_code)
                 assert "Không có quyền truy cập" in answer.text
         checked += 1
-    assert checked >= 1 or len(list(app.url_map.iter_rules())) < 12
+    assert checked >= 20  # every role-restricted GET page of every area was walked
