@@ -38,7 +38,9 @@ SUBSCRIPTIONS: dict[str, tuple[Subscription, ...]] = {
     ),
     "routing": (
         Subscription("routing.inbox", ((events_exchange("intake"), "vn.motcua.dossier.#"),
-                                       (events_exchange("intake"), "vn.motcua.calendar.#"))),
+                                       (events_exchange("intake"), "vn.motcua.calendar.#"),
+                                       # A bulk import's parts: routing records their routes (issue 17).
+                                       (events_exchange("intake"), "vn.motcua.history.#"))),
     ),
     "notification": (
         Subscription("notification.inbox", tuple((events_exchange(s), "#") for s in ("intake", "routing", "postal"))),

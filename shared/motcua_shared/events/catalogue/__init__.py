@@ -1,2 +1,2 @@
 """The catalogue of every event type, one module per aggregate; importing it registers them all."""
-from . import calendar, dossier, message, route, shipment  # noqa: F401
+from . import calendar, dossier, history, message, route, shipment  # noqa: F401
