@@ -35,7 +35,8 @@ def main(spec: ServiceSpec, app_factory, argv: list[str] | None = None) -> None:
         from .server import serve
 
         serve(app_factory, service=spec.name, port=runtime.settings.port, workers=runtime.settings.web_workers,
-              var_dir=runtime.settings.motcua_var_dir)
+              var_dir=runtime.settings.motcua_var_dir,
+              timeout=runtime.settings.web_timeout)
     elif args.command == "worker":
         from .worker import run
 

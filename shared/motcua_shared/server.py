@@ -33,7 +33,7 @@ def _child_exit(_server, worker):
     multiprocess.mark_process_dead(worker.pid)
 
 
-def serve(app_factory, *, service: str, port: int, workers: int, var_dir: str) -> None:
+def serve(app_factory, *, service: str, port: int, workers: int, var_dir: str, timeout: int = 30) -> None:
     metrics_dir = Path(var_dir).resolve() / "prometheus" / f"{service}-api"
     shutil.rmtree(metrics_dir, ignore_errors=True)  # stale files from a previous run would add up
     metrics_dir.mkdir(parents=True, exist_ok=True)
@@ -42,7 +42,7 @@ def serve(app_factory, *, service: str, port: int, workers: int, var_dir: str) -
         "bind": f"{os.environ.get('MOTCUA_BIND_HOST', '127.0.0.1')}:{port}",
         "workers": workers,
         "worker_class": "sync",
-        "timeout": 30,
+        "timeout": timeout,
         "graceful_timeout": 20,
         "keepalive": 5,
         "accesslog": None,  # request logs would carry query strings (identity numbers in lookups)

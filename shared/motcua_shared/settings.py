@@ -18,6 +18,7 @@ DEFAULT_PORTS = {"intake": 8001, "routing": 8002, "notification": 8003, "postal"
 # not among SERVICES (which drive the broker's topology and users).
 CONSOLE = "console"
 CONSOLE_PORT = 8006
+LONG_REQUEST_SECONDS = 300  # see <SERVICE>_WEB_TIMEOUT
 
 
 def _float_list(raw: str) -> tuple[float, ...]:
@@ -102,6 +103,10 @@ def per_service(service: str) -> tuple[Setting, ...]:
         Setting(f"{upper}_PORT", CONSOLE_PORT if service == CONSOLE else DEFAULT_PORTS[service],
                 f"HTTP port of the {service} API.", int),
         Setting(f"{upper}_WEB_WORKERS", 2, f"gunicorn worker processes of the {service} API.", int),
+        # Intake and the console take an administrator's upload of a district's past dossiers, checked
+        # whole before anything is stored: a year's file (66,572 dossiers) takes one to two minutes.
+        Setting(f"{upper}_WEB_TIMEOUT", LONG_REQUEST_SECONDS if service in ("intake", CONSOLE) else 30,
+                f"Seconds a request of the {service} API may run before gunicorn restarts its worker.", int),
     )
 
 
@@ -136,6 +141,10 @@ class Settings:
     @property
     def web_workers(self) -> int:
         return self.values[f"{self.service}_web_workers"]
+
+    @property
+    def web_timeout(self) -> int:
+        return self.values[f"{self.service}_web_timeout"]
 
 
 def declared(service: str, extra: tuple[Setting, ...] = ()) -> tuple[Setting, ...]:

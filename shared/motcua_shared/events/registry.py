@@ -54,8 +54,20 @@ def all_types() -> list[EventType]:
     return [_types[name] for name in sorted(_types)]
 
 
+def _schema(type: str) -> Schema:
+    # One instance per type, reused: building a schema costs more than loading a small event with it
+    # (marshmallow schemas keep no state between loads).
+    schema = _schemas.get(type)
+    if schema is None:
+        schema = _schemas[type] = get(type).schema()
+    return schema
+
+
+_schemas: dict[str, Schema] = {}
+
+
 def load_data(type: str, data: dict[str, Any]) -> dict[str, Any]:
-    return get(type).schema().load(data)
+    return _schema(type).load(data)
 
 
 def dump_data(type: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -63,7 +75,7 @@ def dump_data(type: str, data: dict[str, Any]) -> dict[str, Any]:
 
     Unknown keys raise (the schemas are strict), so a producer cannot leak a field nobody documented.
     """
-    schema = get(type).schema()
+    schema = _schema(type)
     return schema.dump(schema.load(data))
 
 
