@@ -6,13 +6,14 @@ SERVICES := intake routing notification postal reporting
 PACKAGES := $(SERVICES) console
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast test-browser screenshots token demo bench load faults docs clean help
+.PHONY: run test test-fast test-browser screenshots token demo import bench load faults docs clean help
 
 help:
 	@echo "make run     start all five services (API + worker each) and the console in the foreground"
 	@echo "make test    install and run the whole test suite"
 	@echo "make demo    start the system and drive a district's day through it; prints the Biểu 06 summary"
 	@echo "make token ROLE=receptionist UNIT=04222   print a development token"
+	@echo "make import FILE=ho-so.csv   bring past dossiers in from a CSV, XLSX or JSON-lines file (IMPORT_ARGS=--check: check only)"
 	@echo "make bench   run the benchmarks under benchmarks/"
 	@echo "make load    the whole-pipeline load test (LOAD_ARGS='--dossiers 400 --api gunicorn')"
 	@echo "make faults  the fault suite: each fault under load, on private broker and database servers"
@@ -44,6 +45,13 @@ screenshots: $(STAMP)
 
 token: $(STAMP)
 	@$(BIN)/python -m motcua_shared.web.auth --role "$(ROLE)" --unit "$(UNIT)"
+
+# The same settings as `make run` (INTAKE_DATABASE_URL, or SQLite under var/), so the running services
+# see what is imported; migrating first makes it work on a fresh checkout too (a no-op when up to date).
+import: $(STAMP)
+	@test -n "$(FILE)" || { echo "usage: make import FILE=path/to/file [IMPORT_ARGS='--check --by NAME']"; exit 2; }
+	@LOG_LEVEL=WARNING $(BIN)/python -m motcua_intake migrate
+	$(BIN)/python -m motcua_intake import "$(FILE)" $(IMPORT_ARGS)
 
 bench: $(STAMP)
 	for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

@@ -15,7 +15,9 @@ Scope kinds:
 """
 from __future__ import annotations
 
+import io
 import itertools
+import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Callable
@@ -220,6 +222,22 @@ def opt_out_body(w, t: Target) -> Request:
     return Request("/api/v1/opt-outs", body={"channel": "sms", "address": f"08{next(_addresses):08d}"})
 
 
+def an_import(w, t: Target) -> Request:
+    """An import of one 2019 dossier of commune A, uploaded once by a province-wide administrator."""
+    def make() -> str:
+        received = datetime(2019, 3, 15, 8, 30, tzinfo=VN)
+        record = {"code": f"H52.{A}-190315-7001", "procedure_code": "1.004884", "channel": "counter",
+                  "receiving_unit": A, "applicant": {"full_name": "Lò Văn Hùng", "id_number": "014090001234"},
+                  "return_method": "counter", "received_at": received.isoformat(), "steps": [],
+                  "processed_at": (received + timedelta(days=2)).isoformat(), "result": "approved"}
+        answer = w["intake"].client.post("/api/v1/imports", headers=ADMIN, content_type="multipart/form-data", data={
+            "file": (io.BytesIO(json.dumps(record).encode()), "ho-so.jsonl")})
+        assert answer.status_code == 201, answer.get_json()
+        return answer.get_json()["id"]
+    return Request(f"/api/v1/imports/{w['intake'].once('import', make)}")
+
+
+PROVINCE_ONLY = (403, "province_admin_only")
 DOSSIER_NOT_FOUND = (404, "dossier_not_found")
 UNIT_OUT = (403, "unit_out_of_scope")
 
@@ -265,6 +283,13 @@ ENDPOINTS: list[Endpoint] = [
              intake_dossier("withdrawal_requested", "/withdrawal", {}), hidden=DOSSIER_NOT_FOUND, mutates=True),
     Endpoint("intake", "POST", "/api/v1/dossiers/<string:code>/withdrawal-request", ("admin", "citizen", "receptionist"),
              "object", intake_dossier("received", "/withdrawal-request", {}), hidden=DOSSIER_NOT_FOUND, mutates=True),
+    # A file of past dossiers holds every unit's: only the province's administrator brings one in.
+    Endpoint("intake", "GET", "/api/v1/imports", ("admin",), "province", fixed("/api/v1/imports"),
+             hidden=PROVINCE_ONLY),
+    Endpoint("intake", "POST", "/api/v1/imports", ("admin",), "province", fixed("/api/v1/imports"),
+             ok=(415,), hidden=PROVINCE_ONLY),  # no file sent: refused for that, once the caller may import
+    Endpoint("intake", "GET", "/api/v1/imports/<string:import_id>", ("admin",), "province", an_import,
+             hidden=PROVINCE_ONLY),
     Endpoint("intake", "GET", "/api/v1/logbook", OFFICERS, "unit",
              lambda w, t: Request("/api/v1/logbook", query={"unit": A, "format": "json", **period(t.world)}),
              hidden=UNIT_OUT),

@@ -7,11 +7,16 @@ from .service import SPEC
 
 
 def main() -> None:
-    # One command of intake's own beside the shared ones (api, worker, migrate, seed, ...).
+    # Commands of intake's own beside the shared ones (api, worker, migrate, seed, ...).
     if sys.argv[1:2] == ["rehash"]:
         from .rehash import main as rehash
 
         rehash()
+        return
+    if sys.argv[1:2] == ["import"]:
+        from .imports.command import main as import_file
+
+        import_file()
         return
     run_cli(SPEC, create_app)
 

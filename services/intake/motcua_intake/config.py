@@ -15,6 +15,14 @@ def parse_cutoff(raw: str) -> time | None:
     return time(int(hours), int(minutes or 0))
 
 
+def part_size(raw: str) -> int:
+    """1 to 1000 dossiers: a history.imported event holds at most 1000 (its schema's limit)."""
+    value = int(raw)
+    if not 1 <= value <= 1000:
+        raise ValueError("between 1 and 1000")
+    return value
+
+
 def _checked(parse: Callable[[str], object]) -> Callable[[str], str]:
     """Keep the text (readable in the generated reference) but refuse a value that does not parse."""
     def cast(raw: str) -> str:
@@ -51,4 +59,10 @@ SETTINGS = (
     Setting("INTAKE_TRUSTED_PROXIES", 0,
             "Reverse proxies in front of the intake API that append to X-Forwarded-For; the client address is "
             "read that many hops from the right. 0: the peer address, the header is ignored.", int),
+    # The bulk import of past dossiers (issue 17, imports/).
+    Setting("INTAKE_IMPORT_PART_SIZE", 200,
+            "Dossiers applied per part of a bulk import: one transaction and one `vn.motcua.history.imported` "
+            "event each (1 to 1000).", part_size),
+    Setting("INTAKE_IMPORT_MAX_BYTES", 64 * 1024 * 1024,
+            "Largest import file accepted by `POST /api/v1/imports` in bytes; a larger one answers 413.", int),
 )

@@ -145,7 +145,7 @@ def submit(session: Session, desk: Desk, *, body: dict, principal: Principal, id
 
     agency_id = desk.agency_id(receiving.code)
     try:
-        code = sequences.dossier_code(agency_id, day, sequences.next_number(session, agency_id, day))
+        code = sequences.next_code(session, agency_id, day)
     except OverflowError:
         raise SequenceExhausted("Bộ phận đã dùng hết 9999 số hồ sơ của ngày.") from None
     applicant = body["applicant"]

@@ -6,12 +6,12 @@ are distinct and consecutive, and a rolled-back reception gives its number back.
 """
 from datetime import date
 
-from sqlalchemy import Table, literal_column
+from sqlalchemy import Table, literal_column, select
 from sqlalchemy.orm import Session
 
 from motcua_shared.db import dialect_insert
 
-from .models import daily_sequences, logbook_sequences
+from .models import daily_sequences, dossiers, logbook_sequences
 
 
 def _increment(session: Session, table: Table, key: dict) -> int:
@@ -25,6 +25,16 @@ def _increment(session: Session, table: Table, key: dict) -> int:
 
 def next_number(session: Session, agency_id: str, day: date) -> int:
     return _increment(session, daily_sequences, {"agency_id": agency_id, "day": day})
+
+
+def next_code(session: Session, agency_id: str, day: date) -> str:
+    """The agency's next code of the day that no dossier holds. A dossier brought in by a bulk import
+    keeps the code the old system gave it, which may have this very shape; the counter then skips it
+    rather than give a live dossier a code already printed on a 2019 receipt."""
+    while True:
+        code = dossier_code(agency_id, day, next_number(session, agency_id, day))
+        if session.execute(select(dossiers.c.id).where(dossiers.c.code == code)).first() is None:
+            return code
 
 
 def next_logbook_number(session: Session, unit: str, year: int) -> int:

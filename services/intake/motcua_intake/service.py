@@ -25,6 +25,13 @@ def _handlers():
     return handlers.build(Desk.from_environment())
 
 
+def _periodic(runtime: Runtime):
+    """The worker applies staged imports (an upload, or a command that was interrupted) in the background."""
+    from .imports.worker_job import job
+
+    return [job(runtime)]
+
+
 def _seed(runtime: Runtime) -> None:
     """The day-off override table, from the `holidays` package, for the years around now (idempotent)."""
     from .calendar_store import seed_years
@@ -45,6 +52,7 @@ SPEC = ServiceSpec(
     migrations=Path(__file__).parent / "migrations",
     blueprints=_blueprints,
     handlers=_handlers,
+    periodic=_periodic,
     seed=_seed,
     settings=config.SETTINGS,
 )

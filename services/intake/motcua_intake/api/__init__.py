@@ -5,7 +5,8 @@ def blueprints() -> list:
     from .calendar import blp as calendar
     from .dossiers import blp as dossiers
     from .forms import blp as forms
+    from .imports import blp as imports
     from .procedures import blp as procedures
     from .public import blp as public
 
-    return [dossiers, forms, procedures, public, calendar]
+    return [dossiers, forms, procedures, public, calendar, imports]

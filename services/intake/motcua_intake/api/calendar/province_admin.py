@@ -8,11 +8,12 @@ from motcua_shared.web.errors import Forbidden, Invalid
 from ...app import desk
 
 
-def require_province_admin(day: date) -> str:
+def require_province_admin(day: date, *, to: str = "sửa lịch làm việc") -> str:
+    """The caller's id when they may act for the whole province (`to`: what they want to do, for the message)."""
     principal = current_principal()
     unit = desk().units.find(principal.unit, day) if principal.unit else None
     if principal.unit is not None and (unit is None or unit.level is not Level.PROVINCE):
-        raise Forbidden("Chỉ quản trị viên cấp tỉnh được sửa lịch làm việc.", code="province_admin_only")
+        raise Forbidden(f"Chỉ quản trị viên cấp tỉnh được {to}.", code="province_admin_only")
     return principal.sub
 
 
