@@ -36,6 +36,15 @@ def publish_assigned(session: Session, runtime, route, step, *, note: str | None
                        exchange=ROUTING_STEPS, routing_key=step_routing_key(step["unit_path"]))
 
 
+def publish_assigned_all(session: Session, runtime, assignments: list[tuple[dict, dict]]) -> None:
+    """publish_assigned for many (route, step) at once, in one multi-row INSERT into the outbox: the open
+    steps of a part of a bulk import."""
+    runtime.outbox.add_all(session, [
+        (new_event(STEP_ASSIGNED, source=SOURCE, subject=route["dossier_code"], data=step_assigned_data(
+            route, step, reply_to=runtime.settings.routing_reply_to, note=None)),
+         ROUTING_STEPS, step_routing_key(step["unit_path"])) for route, step in assignments])
+
+
 def publish_cancelled(session: Session, runtime, route, step, *, cancelled_at, reason: str | None) -> None:
     data = {"step_id": step["step_id"], "dossier_code": route["dossier_code"], "unit": step["unit"],
             "unit_path": step["unit_path"], "cancelled_at": isoformat(cancelled_at), "reason": reason}

@@ -5,7 +5,8 @@ late event (a new id for the same fact) change nothing either.
 Of intake's dossier events only three concern a route: received (plan and start it), supplement
 received (the clock runs again) and withdrawn (stop it). The queue receives every dossier event;
 the others are acknowledged and ignored. Intake's calendar changes keep routing's copy of the
-province's days off and working days, which every deadline is computed with.
+province's days off and working days, which every deadline is computed with. A part of a bulk
+import of past dossiers records their routes as they happened (imported.py).
 """
 from __future__ import annotations
 
@@ -16,9 +17,10 @@ from sqlalchemy.orm import Session
 from motcua_shared.events import Event, registry
 from motcua_shared.events.catalogue.calendar import CALENDAR_CHANGED
 from motcua_shared.events.catalogue.dossier import DOSSIER_RECEIVED, DOSSIER_SUPPLEMENT_RECEIVED, DOSSIER_WITHDRAWN
+from motcua_shared.events.catalogue.history import HISTORY_IMPORTED
 from motcua_shared.events.catalogue.route import STEP_ASSIGNED, STEP_COMPLETED
 
-from . import answers, reference, routes
+from . import answers, imported, reference, routes
 
 
 def handlers(runtime) -> dict[str, Callable[[Session, Event], None]]:
@@ -33,4 +35,7 @@ def handlers(runtime) -> dict[str, Callable[[Session, Event], None]]:
         STEP_ASSIGNED: taking(answers.on_step_assigned_locally),  # from the local step queue only
         STEP_COMPLETED: taking(answers.on_step_completed),  # from this deployment's answer queue only
         CALENDAR_CHANGED: taking(reference.apply_calendar_change),  # the province's days off, for deadlines
+        # The consumer validated the whole part; imported.py loads each dossier's events and steps once
+        # (loading the part again would read every inner event twice more: hundreds per part).
+        HISTORY_IMPORTED: lambda session, event: imported.record_part(session, runtime, event.data),
     }

@@ -33,6 +33,10 @@ from .models import STEP_OPEN, dossier_routes, insert_once, route_steps, withdra
 log = logging.getLogger("motcua.routing")
 
 SOURCE = dispatch.SOURCE
+# The role (and the plan variant) of the steps of a route imported from an old system (imported.py):
+# they keep the units and agencies the old system recorded, and have no budget of their own.
+IMPORTED = "imported"
+RESUMED_NOTE = "Tiếp tục giải quyết sau khi công dân bổ sung hồ sơ."
 
 
 def new_step_id() -> str:
@@ -70,9 +74,10 @@ def _latest_attempt(session: Session, route_id: int, sequence: int) -> dict | No
     return dict(row) if row else None
 
 
-def _last_sequence(session: Session, route_id: int) -> int:
-    return session.execute(select(func.max(route_steps.c.sequence))
-                           .where(route_steps.c.route_id == route_id)).scalar_one()
+def _next_sequence(session: Session, route_id: int, sequence: int) -> int | None:
+    """The plan position after `sequence`, if any (an imported route's positions may have gaps)."""
+    return session.execute(select(func.min(route_steps.c.sequence))
+                           .where(route_steps.c.route_id == route_id, route_steps.c.sequence > sequence)).scalar_one()
 
 
 def total_minutes(route, calendar: WorkingCalendar) -> int:
@@ -90,13 +95,25 @@ def lodging_unit(receiving: str, competent: str, day) -> str:
 
 def start_route(session: Session, runtime, data: dict) -> None:
     """Plan and start the route of a dossier from its `dossier.received` data (loaded)."""
+    planned = plan_route(session, runtime, data)
+    if planned is None:
+        return
+    route, steps = planned
+    start = reference.calendar(session).start_of_count(route["received_at"])
+    assign_position(session, runtime, route, steps[0]["sequence"], at=route["received_at"], clock_from=start,
+                    from_party=control_log.desk_name(route), latest=steps[0])
+
+
+def plan_route(session: Session, runtime, data: dict) -> tuple[dict, list[dict]] | None:
+    """Record the route of a dossier from its `dossier.received` data (loaded), every step planned
+    (route.started): (route, steps), or None when it exists already or the dossier was withdrawn."""
     code = data["code"]
     if find_route(session, code) is not None:
         log.info("route_exists", extra={"dossier_code": code})
-        return
+        return None
     if session.execute(select(withdrawals.c.dossier_code).where(withdrawals.c.dossier_code == code)).first():
         log.info("route_not_started_withdrawn", extra={"dossier_code": code})
-        return
+        return None
     received_at = data["received_at"]
     day = reference.local_day(received_at)
     hierarchy = reference.units().hierarchy_for(day)
@@ -133,11 +150,9 @@ def start_route(session: Session, runtime, data: dict) -> None:
         "steps": [{"step_id": s["step_id"], "sequence": s["sequence"], "unit": s["unit"], "unit_path": s["unit_path"],
                    "level": s["level"], "agency": s["agency_id"], "action": s["action"],
                    "budget_hours": s["budget_minutes"] / 60} for s in planned]}))
-    start = calendar.start_of_count(received_at)
-    assign_position(session, runtime, route, 1, at=received_at, clock_from=start,
-                    from_party=control_log.desk_name(route), latest=planned[0])
     log.info("route_started", extra={"dossier_code": code, "steps": len(planned), "hierarchy": str(hierarchy),
                                      "variant": plan.variant})
+    return route, planned
 
 
 # -- moving on ------------------------------------------------------------------------------------
@@ -152,8 +167,11 @@ def assign_position(session: Session, runtime, route, sequence: int, *, at: date
                     from_person: str | None = None, latest: dict | None = None) -> dict:
     """Give plan position `sequence` to its agency: its planned row the first time, a new attempt after.
 
-    `latest` is the position's latest row when the caller already holds it."""
+    `latest` is the position's latest row when the caller already holds it. An imported step has no
+    budget (the old system kept none): it is due at the dossier's appointment."""
     latest = latest or _latest_attempt(session, route["id"], sequence)
+    if due_at is None and latest["role"] == IMPORTED:
+        due_at = route["due_at"]
     due = due_at or step_due(route, latest["budget_minutes"], clock_from or at, reference.calendar(session))
     values = {"status": "assigned", "assigned_at": at, "due_at": due}
     if latest["status"] == "planned":
@@ -186,8 +204,9 @@ def complete_step(session: Session, runtime, route, step, *, outcome: str, compl
         runtime.outbox.add(session, new_event(ROUTE_SUPPLEMENT_REQUIRED, source=SOURCE, subject=code, data={
             "dossier_code": code, "step_id": step["step_id"], "requested_at": isoformat(completed_at), "note": note}))
         return
-    if outcome == "approved" and step["sequence"] < _last_sequence(session, route["id"]):
-        assign_position(session, runtime, route, step["sequence"] + 1, at=completed_at,
+    following = _next_sequence(session, route["id"], step["sequence"]) if outcome == "approved" else None
+    if following is not None:
+        assign_position(session, runtime, route, following, at=completed_at,
                         from_party=step["agency_name"], result=outcome, note=note)
         return
     finish(session, runtime, route, step, outcome=outcome, at=completed_at, handled_by=handled_by, note=note)
@@ -220,18 +239,25 @@ def resume_after_supplement(session: Session, runtime, data: dict) -> None:
         log.info("supplement_received_ignored", extra={"dossier_code": data["code"],
                                                        "route_status": route and route["status"]})
         return
-    asked = dict(session.execute(select(route_steps).where(route_steps.c.route_id == route["id"],
-                                                           route_steps.c.outcome == "supplement_required")
-                                 .order_by(route_steps.c.id.desc()).limit(1)).mappings().one())
+    asked = session.execute(select(route_steps).where(route_steps.c.route_id == route["id"],
+                                                      route_steps.c.outcome == "supplement_required")
+                            .order_by(route_steps.c.id.desc()).limit(1)).mappings().first()
     calendar, paused_from, resumed_at = reference.calendar(session), data["paused_from"], data["occurred_at"]
     due = max(data["due_at"], calendar.extend(route["due_at"], paused_from, resumed_at))
     session.execute(update(dossier_routes).where(dossier_routes.c.id == route["id"]).values(
         status="in_progress", paused_at=None, due_at=due))
     route = {**route, "status": "in_progress", "paused_at": None, "due_at": due}
-    extended = calendar.extend(asked["due_at"], paused_from, resumed_at)
+    if asked is None:
+        # An imported dossier whose supplement was asked for before any step (imported.py): its
+        # route begins now, at its first position, as a received dossier's does.
+        first = _next_sequence(session, route["id"], 0)
+        assign_position(session, runtime, route, first, at=resumed_at, from_party=control_log.desk_name(route),
+                        note=RESUMED_NOTE)
+        return
+    # An imported step may have no due time of its own: the appointment it was under bounds it.
+    extended = calendar.extend(asked["due_at"] or route["due_at"], paused_from, resumed_at)
     assign_position(session, runtime, route, asked["sequence"], at=resumed_at, due_at=min(extended, route["due_at"]),
-                    from_party=control_log.desk_name(route),
-                    note="Tiếp tục giải quyết sau khi công dân bổ sung hồ sơ.")
+                    from_party=control_log.desk_name(route), note=RESUMED_NOTE)
 
 
 def stop(session: Session, runtime, data: dict) -> None:

@@ -28,7 +28,7 @@ def route_view(route: dict, steps: list[dict], handovers: list[dict], now: datet
     procedure = reference.catalogue().get(route["procedure_code"])
     fields = ("dossier_code", "status", "outcome", "hierarchy", "variant", "channel", "receiving_unit",
               "competent_unit", "received_at", "original_due_at", "due_at", "completed_at", "stopped_at",
-              "paused_at", "apology_issued_at")
+              "paused_at", "apology_issued_at", "historical")
     return {
         **{name: route[name] for name in fields},
         "procedure_code": procedure.code, "procedure_name": procedure.name,

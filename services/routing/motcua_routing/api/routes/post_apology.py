@@ -24,12 +24,17 @@ class ApologyOfDossier(MethodView):
         For a leader who foresees that the dossier will be late: the appointment may be re-set only
         once (409 `apology_already_issued`, also when the deadline sweep issued it), to a later date
         than the current one. The law asks for it at least one working day before the due date.
+        A dossier brought in from the past (`historical`) is recorded, never apologised for: 409
+        `historical_route`.
         """
         rt = runtime()
         principal = current_principal()
         now = clock.now(rt.settings)
         with rt.sessions.begin() as session:
             route, steps = inbox.visible_route(session, principal, dossier_code, lock=True)
+            if route["historical"]:
+                raise Conflict("Hồ sơ được nhập từ dữ liệu lịch sử: không xin lỗi và hẹn lại ngày trả kết quả "
+                               "cho hồ sơ này.", code="historical_route")
             if route["status"] != "in_progress":
                 raise Conflict("Hồ sơ không còn đang được giải quyết.", code="route_not_in_progress")
             if route["apology_issued_at"] is not None:

@@ -41,6 +41,9 @@ class Route(StrictSchema):
     stopped_at = fields.AwareDateTime(allow_none=True)
     paused_at = fields.AwareDateTime(allow_none=True)
     apology_issued_at = fields.AwareDateTime(allow_none=True)
+    historical = fields.Boolean(required=True, metadata={
+        "description": "Hồ sơ nhập lại từ lịch sử: ghi nhận và thống kê, không nhắc hạn, không xin lỗi hay "
+                       "hẹn lại ngày trả kết quả."})
     steps = fields.List(fields.Nested(Step), required=True)
     handovers = fields.List(fields.Nested(Handover), required=True)
 
