@@ -2,6 +2,8 @@
 
 The inbox already skips a redelivered event; the event store's key skips one redelivered after the
 inbox forgot it (the inbox is purged after 30 days), so a late duplicate changes nothing either.
+A bulk import's part (`history.imported`) is stored and counted whole, as one event, and projected
+as the dossier events it holds (`projection.imported`): the rebuild re-expands it from the store.
 """
 from datetime import datetime, timezone
 

@@ -2,5 +2,6 @@
 
 `timeline` turns an event into a time-stamped entry; `clock` holds a dossier's appointments and
 pauses; `dossier` folds the SET of a dossier's entries into its row (order-independent by
-construction); `store` applies one consumed event live; `rebuild` redoes it all from the event store.
+construction); `store` applies what the worker consumes (one event, or a bulk import's part opened
+by `imported` into its dossier events); `rebuild` redoes it all from the event store.
 """
