@@ -86,7 +86,8 @@ def main(argv: list[str] | None = None) -> None:
         from .app import create_app
 
         serve(create_app, service=SPEC.name, port=runtime.settings.port, workers=runtime.settings.web_workers,
-              var_dir=runtime.settings.motcua_var_dir)
+              var_dir=runtime.settings.motcua_var_dir,
+              timeout=runtime.settings.web_timeout)
     elif args.command == "migrate":
         migrations.upgrade(SPEC, runtime.settings.database_url)
     elif args.command == "seed":

@@ -27,6 +27,10 @@ from .web import blueprints
 # Pages load nothing from another host (contracts.md §7): 'self' only, and no inline script at all.
 CSP = ("default-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; "
        "base-uri 'none'; form-action 'self'")
+# The one form that carries a file: the administrator's import of past dossiers, far larger than any other
+# request may be (CONSOLE_IMPORT_MAX_BYTES, plus room for the form's other fields).
+UPLOAD_ENDPOINTS = frozenset({"admin.imports"})
+UPLOAD_FORM_ROOM = 64 * 1024
 ROLE_NAMES = {"receptionist": "Cán bộ tiếp nhận", "specialist": "Chuyên viên", "leader": "Lãnh đạo",
               "auditor": "Thanh tra, kiểm tra", "admin": "Quản trị"}
 
@@ -94,10 +98,6 @@ def _runtime() -> Runtime:
 def _begin():
     g.started = time.perf_counter()
     log_context.bind(log_context.new_correlation_id())
-    values = [request.path, *request.args.values(), *request.form.values()] if request.method == "POST" else \
-        [request.path, *request.args.values()]
-    if any("\x00" in value for value in values):
-        return render_template("errors/bad_request.html"), 400
     runtime = _runtime()
     g.console_session = None
     g.session_expired = False
@@ -105,8 +105,14 @@ def _begin():
         g.console_session = sessions.load(runtime, request.cookies.get(sessions.COOKIE))
     except sessions.Expired:
         g.session_expired = True
+    # The session is known before the body is read: only an administrator's upload may be large.
+    g.upload_too_large = _upload_too_large(runtime)
+    values = [request.path, *request.args.values(), *request.form.values()] \
+        if request.method == "POST" and not g.upload_too_large else [request.path, *request.args.values()]
+    if any("\x00" in value for value in values):
+        return render_template("errors/bad_request.html"), 400
 
-    if request.method == "POST" and not _csrf_ok(runtime):
+    if request.method == "POST" and not g.upload_too_large and not _csrf_ok(runtime):
         # Refused before anything runs, so nothing changes. When the cause is an ended session, say so
         # and offer to sign in again with what was typed carried along.
         if g.session_expired or (request.cookies.get(sessions.COOKIE) and not g.console_session):
@@ -131,6 +137,21 @@ def _begin():
     if access != permissions.SIGNED_IN and not session.account.has(*access):
         return render_template("errors/forbidden.html"), 403
     return None
+
+
+def _upload_too_large(runtime) -> bool:
+    """For an administrator's upload of past dossiers: raise the body limit to the import's, and say whether
+    the file announced is beyond it. Such a file is not read at all: the page says so beside the field and
+    changes nothing, so the unread form's CSRF token is not needed to refuse it. Anyone else's large body
+    stays refused at the ordinary limit (MAX_CONTENT_LENGTH) before it is spooled anywhere."""
+    session = g.console_session
+    if request.endpoint not in UPLOAD_ENDPOINTS or request.method != "POST" or not (
+            session and session.account.has("admin")):
+        return False
+    limit = runtime.settings.console_import_max_bytes
+    request.max_content_length = limit + UPLOAD_FORM_ROOM  # what is actually read, when the length is not told
+    g.upload_limit_raised = True
+    return (request.content_length or 0) > limit + UPLOAD_FORM_ROOM
 
 
 def _view():
@@ -218,6 +239,12 @@ def _register_errors(app: Flask) -> None:
         if exc.code == 405:
             return render_template("errors/bad_request.html"), 405
         if exc.code == 413:
+            if g.get("upload_limit_raised"):  # an administrator's file, beyond the import's limit
+                limit = _runtime().settings.console_import_max_bytes
+                return render_template("errors/bad_request.html", detail=(
+                    f"Tệp gửi lên lớn hơn giới hạn {formatting.size(limit)}; chưa nhập hồ sơ nào. "
+                    "Hãy chia tệp thành nhiều tệp nhỏ hơn rồi nhập lần lượt."),
+                    back=url_for("admin.imports")), 413
             return render_template("errors/bad_request.html", detail="Dữ liệu gửi lên quá lớn."), 413
         return render_template("errors/bad_request.html"), exc.code or 400
 

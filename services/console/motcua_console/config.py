@@ -24,6 +24,11 @@ SETTINGS = (
             "Reverse proxies in front of the console (e.g. 1 behind the HTTPS proxy): their X-Forwarded-For, "
             "-Proto and -Host are then trusted, so sign-in redirects use the public https address.", int),
     Setting("CONSOLE_BACKEND_TIMEOUT", 8.0, "Seconds the console waits for a service's answer.", float),
+    Setting("CONSOLE_IMPORT_MAX_BYTES", 64 * 1024 * 1024,
+            "Largest file of past dossiers an administrator may upload (keep it equal to INTAKE_IMPORT_MAX_BYTES).",
+            int),
+    Setting("CONSOLE_IMPORT_TIMEOUT", 300.0,
+            "Seconds the console waits for intake to check an uploaded file of past dossiers.", float),
     Setting("MOTCUA_ADMIN_PASSWORD", "",
             "Password of the first administrator account `admin`, created by `python -m motcua_console seed` "
             "(`make run` generates and prints one when unset).", secret=True),

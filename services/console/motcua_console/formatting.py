@@ -85,5 +85,18 @@ def number(value) -> str:
         return str(value)
 
 
+def size(value) -> str:
+    """A file's size as officers read it: `64 MB`, `850 KB` (1024-based, Vietnamese decimal comma)."""
+    try:
+        amount = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    for unit, scale in (("GB", 1024 ** 3), ("MB", 1024 ** 2), ("KB", 1024)):
+        if amount >= scale:
+            shown = f"{amount / scale:.1f}".rstrip("0").rstrip(".").replace(".", ",")
+            return f"{shown} {unit}"
+    return f"{int(amount)} byte"
+
+
 FILTERS = {"when": when, "day": day, "iso": iso, "money": money, "status_text": status_text,
-           "status_tag": status_tag, "number": number}
+           "status_tag": status_tag, "number": number, "size": size}

@@ -108,13 +108,16 @@ class ApiClient:
             headers["X-Correlation-ID"] = cid
         return {**headers, **(extra or {})}
 
-    def _send(self, method: str, path: str, *, params=None, json=None, headers=None, retry: bool = False):
+    def _send(self, method: str, path: str, *, params=None, json=None, files=None, headers=None,
+              retry: bool = False, timeout: float | None = None):
         params = {k: v for k, v in (params or {}).items() if v not in (None, "")}
         attempts = 2 if retry else 1
+        extra = {"timeout": httpx.Timeout(timeout, connect=2.0)} if timeout else {}
         for attempt in range(attempts):
             started = time.perf_counter()
             try:
-                response = self.http.request(method, path, params=params, json=json, headers=self._headers(headers))
+                response = self.http.request(method, path, params=params, json=json, files=files,
+                                             headers=self._headers(headers), **extra)
             except httpx.HTTPError:
                 BACKEND_SECONDS.labels(self.service, method, "unreachable").observe(time.perf_counter() - started)
                 if attempt + 1 < attempts:
@@ -157,6 +160,12 @@ class ApiClient:
         response = self._send("POST", path, json=body if body is not None else {}, headers=headers,
                               retry=bool(headers and "Idempotency-Key" in headers))
         return response.json() if response.content else None
+
+    def upload(self, path: str, files: dict, *, params: dict | None = None,
+               timeout: float | None = None) -> httpx.Response:
+        """A multipart POST (a file the service reads whole before it answers, hence its own time-out);
+        never retried. The response itself, for callers that tell 200 from 201."""
+        return self._send("POST", path, params=params, files=files, timeout=timeout)
 
     def put(self, path: str, body: dict) -> Any:
         response = self._send("PUT", path, json=body)

@@ -47,5 +47,41 @@
       });
       arm();
     }
+
+    // An import's page: ask the console how far intake has got every few seconds, move the bar, and stop
+    // once it is done (without the script, the page reloads itself instead).
+    var progress = document.querySelector("[data-import-progress]");
+    if (progress && window.fetch) {
+      var bar = progress.querySelector("progress");
+      var status = progress.querySelector("[data-progress-status]");
+      var summaryText = progress.querySelector("[data-progress-summary]");
+      var reload = document.querySelector("[data-progress-reload]");
+      var every = parseInt(progress.getAttribute("data-poll-seconds") || "2", 10) * 1000;
+      var poll = function () {
+        fetch(progress.getAttribute("data-url"), { credentials: "same-origin", headers: { Accept: "application/json" } })
+          .then(function (response) {
+            // Signed out (the sign-in page answers instead) or gone: stop; the reload link still works.
+            var json = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
+            return response.ok && json ? response.json() : null;
+          })
+          .then(function (answer) {
+            if (!answer) { return; }
+            bar.max = answer.goal || 1;
+            bar.value = answer.goal ? answer.applied : (answer.done ? 1 : 0);
+            bar.textContent = answer.applied + " / " + answer.goal;
+            status.textContent = answer.status_text;
+            summaryText.textContent = answer.summary + (answer.finished_at ? " Xong lúc " + answer.finished_at + "." : "");
+            if (answer.done) {
+              status.className = "tag tag--green";
+              progress.setAttribute("data-done", "true");
+              if (reload) { reload.hidden = true; }
+            } else {
+              setTimeout(poll, every);
+            }
+          })
+          .catch(function () { setTimeout(poll, every * 3); });
+      };
+      if (progress.getAttribute("data-done") !== "true") { setTimeout(poll, every); }
+    }
   });
 })();
