@@ -250,3 +250,16 @@ def test_the_templates_are_served_to_an_administrator_and_import_clean(desk):
     missing = desk.client.get("/api/v1/imports/templates/applying.py", headers=PROVINCE_ADMIN)
     assert missing.status_code == 404 and missing.get_json()["code"] == "template_not_found"
     assert nothing_stored(desk)
+
+
+def test_a_form_part_without_a_name_is_no_500(desk):
+    """Found by the OpenAPI fuzzer: werkzeug keys a multipart part that has no name as None, and the NUL
+    guard every request passes then failed on it with a 500. The upload is judged on its file."""
+    boundary = b"7d6ddadbc2872c83379cde0bdbc7124c"
+    body = (b"--" + boundary + b'\r\nContent-Disposition: form-data\r\n\r\n{"a": 1}\r\n'
+            b"--" + boundary + b'\r\nContent-Disposition: form-data; name="file"; filename="file.png"\r\n\r\n'
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\r\n--" + boundary + b"--\r\n")
+    answer = desk.client.post("/api/v1/imports", data=body, headers={
+        **PROVINCE_ADMIN, "Content-Type": f"multipart/form-data; boundary={boundary.decode()}"})
+    assert answer.status_code == 415 and answer.get_json()["code"] == "unsupported_file"
+    assert nothing_stored(desk)

@@ -258,6 +258,8 @@ ENDPOINTS: list[Endpoint] = [
              hidden=DOSSIER_NOT_FOUND),
     Endpoint("intake", "POST", "/api/v1/dossiers/<string:code>/acceptance", DESK, "object",
              intake_dossier("submitted", "/acceptance", {}), hidden=DOSSIER_NOT_FOUND, worlds=("2L",), mutates=True),
+    Endpoint("intake", "GET", "/api/v1/dossiers/<string:code>/apology", READERS, "object",
+             intake_dossier("apologised", "/apology"), hidden=DOSSIER_NOT_FOUND),
     Endpoint("intake", "GET", "/api/v1/dossiers/<string:code>/control-log", READERS, "object",
              intake_dossier("received", "/control-log"), hidden=DOSSIER_NOT_FOUND),
     Endpoint("intake", "GET", "/api/v1/dossiers/<string:code>/receipt", READERS, "object",
@@ -290,6 +292,9 @@ ENDPOINTS: list[Endpoint] = [
              ok=(415,), hidden=PROVINCE_ONLY),  # no file sent: refused for that, once the caller may import
     Endpoint("intake", "GET", "/api/v1/imports/<string:import_id>", ("admin",), "province", an_import,
              hidden=PROVINCE_ONLY),
+    Endpoint("intake", "GET", "/api/v1/imports/templates/<string:name>", ("admin",), "global",
+             fixed("/api/v1/imports/templates/mau-nhap-ho-so.csv"),
+             why="the import templates hold sample records only: any administrator may read them"),
     Endpoint("intake", "GET", "/api/v1/logbook", OFFICERS, "unit",
              lambda w, t: Request("/api/v1/logbook", query={"unit": A, "format": "json", **period(t.world)}),
              hidden=UNIT_OUT),

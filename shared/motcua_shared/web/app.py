@@ -77,7 +77,8 @@ def _refuse_nul():
     values = [request.path, *request.args.keys(), *request.args.values()]
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         values += [*request.form.keys(), *request.form.values()]
-    if any("\x00" in value for value in values):
+    # werkzeug keys a multipart part that has no name as None.
+    if any(value is not None and "\x00" in value for value in values):
         return problem(400, "invalid_character", "Yêu cầu không hợp lệ", "Yêu cầu không được chứa ký tự NUL.")
     return None
 

@@ -19,6 +19,8 @@ class InvalidParam(Schema):
     name = fields.String(required=True, metadata={"description": "Trường không hợp lệ, ví dụ applicant.phone"})
     code = fields.String(required=True, metadata={"description": "Mã lỗi máy đọc được của trường"})
     reason = fields.String(required=True, metadata={"description": "Lý do (tiếng Việt)"})
+    line = fields.Integer(metadata={"description": "In an uploaded file's report (bulk import): the line where the "
+                                                   "record starts; 0 for the file as a whole."})
 
 
 class Problem(Schema):
