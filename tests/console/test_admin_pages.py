@@ -80,6 +80,11 @@ def test_procedures_are_found_with_or_without_diacritics(console):
         assert any("Đăng ký khai sinh" in name for name in names), (search, names)
         assert len(names) < len(everything.select("tr[data-code]"))
         assert soup.find("input", attrs={"name": "tim"})["value"] == search
+    # A "trong ngày" procedure shows its limit in words, not as "0 …" (intake publishes value 0).
+    birth = everything.find("tr", attrs={"data-code": "1.001193"}).find_all("td")[3].get_text()
+    assert birth == "Trong ngày"
+    marriage_status = everything.find("tr", attrs={"data-code": "1.004873"}).find_all("td")[3].get_text()
+    assert marriage_status == "3 ngày làm việc"
 
 
 def test_the_system_page_shows_each_service_reachable_and_rebuilds_reports(console):

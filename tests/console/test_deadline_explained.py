@@ -46,3 +46,12 @@ def test_the_dossier_page_explains_its_appointment(console):
                if r.dt.get_text(strip=True) == "Cách tính hạn")
     text = row.dd.get_text(" ", strip=True)
     assert "Thời hạn giải quyết 5 ngày làm việc" in text and "tính từ" in text
+
+
+def test_a_same_day_limit_reads_trong_ngay():
+    # Received Thursday 23/04/2026 09:00 (02:00 UTC), 1.001193 (khai sinh) is due that day at 17:00.
+    same_day = {"received_at": "2026-04-23T02:00:00+00:00", "due_at": "2026-04-23T10:00:00+00:00",
+                "procedure": {"code": "1.001193", "name": "Thủ tục đăng ký khai sinh"}}
+    explained = explain(same_day, [])
+    assert explained.limit == "trong ngày"
+    assert not explained.after_cutoff and explained.days_off == [] and explained.weekends == 0

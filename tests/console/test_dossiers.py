@@ -128,3 +128,25 @@ def test_a_dossier_brought_in_from_the_past_says_so(console):
     client = console.signed_in("receptionist", unit="04222")
     soup = page(client.get(f"/ho-so/{answer.get_json()['code']}"))
     assert "Hồ sơ lịch sử, nhập lại" in soup.select_one(".summary").get_text()
+
+
+def test_the_apology_slip_is_linked_once_the_dossier_has_an_apology(console):
+    from motcua_shared.events.catalogue import route
+
+    from intake.support import IntakeDesk, at, deliver
+
+    code = receive(console)
+    client = console.signed_in("receptionist", unit="04222")
+    link = f"/ho-so/{code}/in/phieu-xin-loi"
+    assert link not in [a["href"] for a in page(client.get(f"/ho-so/{code}")).find_all("a")]
+    # Routing's apology, as intake's consumer records it (issue 14: Mẫu 04).
+    deliver(IntakeDesk(console.services["intake"]), route.APOLOGY_ISSUED, {
+        "dossier_code": code, "original_due_at": at("2026-05-05 09:00").isoformat(),
+        "new_due_at": at("2026-05-08 09:00").isoformat(), "reason": "Cần xác minh thêm.",
+        "issued_at": at("2026-05-04 08:00").isoformat(), "unit": "04222"})
+    soup = page(client.get(f"/ho-so/{code}"))
+    [anchor] = [a for a in soup.find_all("a") if a["href"] == link]
+    assert anchor.get_text(strip=True) == "Phiếu xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04)"
+    printed = client.get(link)
+    assert printed.status_code == 200 and "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ" in printed.text
+    assert "08 tháng 05 năm 2026" in printed.text

@@ -33,8 +33,10 @@ EXPECTED_ROWS = {
     "received.carried_over": [0, 0, 0],
     "resolved.total": [31, 30, 1],
     "resolved.early": [15, 14, 1],
-    "resolved.on_time": [5, 5, 0],
-    "resolved.late": [11, 11, 0],
+    # The demo's self-check derives the same figures from its plan. "Trong ngày" procedures due at the
+    # close of office hours (issue 14, not 8 working hours) moved one resolved dossier from on time to late.
+    "resolved.on_time": [4, 4, 0],
+    "resolved.late": [12, 12, 0],
     "in_progress.total": [9, 8, 1],
     "in_progress.within_deadline": [6, 5, 1],
     "in_progress.overdue": [3, 3, 0],

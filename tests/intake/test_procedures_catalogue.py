@@ -17,7 +17,7 @@ def test_every_procedure_carries_exactly_the_contract_fields(desk):
     assert body["total"] == len(body["items"]) >= 30
     for item in body["items"]:
         assert set(item) == CONTRACT_FIELDS
-        assert item["processing_time"]["unit"] in ("working_hours", "working_days", "calendar_days")
+        assert item["processing_time"]["unit"] in ("working_hours", "working_days", "calendar_days", "same_day")
         assert item["online"] in ("full", "partial", "none") and item["level"] in item["route"]
     marriage = next(item for item in body["items"] if item["code"] == "1.004873")
     assert marriage == {"code": "1.004873", "name": "Thủ tục cấp Giấy xác nhận tình trạng hôn nhân", "level": "commune",

@@ -63,7 +63,7 @@ def test_warnings_escalations_and_apologies_come_once_each(system):
     receive(system, received(LATE, "1.004873", local("2026-02-27T08:00")),
             received(ON_TIME, "1.004873", local("2026-03-02T08:00")))
     wait_route(system, ON_TIME, "in_progress")
-    wait_for(lambda: events(system, LATE)[APOLOGY_ISSUED] and events(system, ON_TIME)[DEADLINE_WARNED],
+    wait_for(lambda: events(system, LATE)[APOLOGY_ISSUED] and events(system, ON_TIME)[APOLOGY_ISSUED],
              what="the first deadline events")
     let_sweep(system)
 
@@ -80,24 +80,28 @@ def test_warnings_escalations_and_apologies_come_once_each(system):
     assert moment(apology["new_due_at"]) == local("2026-03-09T09:00")
     assert apology["unit"] == "04222" and "xin lỗi" in apology["reason"]
     assert route(system, LATE)["due_at"] == local("2026-03-09T09:00")
-    # ON_TIME: one working hour left for its step (warned); seven for the dossier, which its two
-    # steps can still meet: no warning, no apology yet.
+    # ON_TIME: one working hour left for its step (warned); seven for the dossier (Wednesday 09:00–11:30,
+    # 13:30–17:00, Thursday 07:00–08:00), which its two steps could still meet, but that is less than
+    # one working day before the appointment: the law's last moment for the apology, so it comes now
+    # (before issue 14 it came only at 14:00, once the signature's six hours no longer fit). Seven
+    # hours are more than the dossier's warning window (a quarter of its 24): no dossier warning.
     on_time = events(system, ON_TIME)
     assert [(w["scope"], moment(w["due_at"])) for w in on_time[DEADLINE_WARNED]] == [
         ("step", local("2026-03-04T10:00"))]
-    assert on_time[DEADLINE_ESCALATED] == [] and on_time[APOLOGY_ISSUED] == []
+    assert on_time[DEADLINE_ESCALATED] == []
+    [apology] = on_time[APOLOGY_ISSUED]
+    assert local("2026-03-04T09:00") <= moment(apology["issued_at"]) < local("2026-03-04T09:01")
+    assert moment(apology["original_due_at"]) == local("2026-03-05T08:00")
+    assert moment(apology["new_due_at"]) == local("2026-03-10T08:00")  # Thursday 08:00 + 24 working hours
 
-    # Wednesday 14:00, after a restart: ON_TIME's step is overdue (escalated), four working hours are
-    # left for the dossier (warned), and the signature's six no longer fit: the apology comes before
-    # the due time. LATE gets nothing more.
+    # Wednesday 14:00, after a restart: ON_TIME's step is overdue (escalated once). Its appointment is
+    # now the new one, days away: no dossier warning, and no second apology. LATE gets nothing more.
     stop_workers(system)
     run_workers(system, local("2026-03-04T14:00"), count=2)
-    wait_for(lambda: events(system, ON_TIME)[APOLOGY_ISSUED], what="ON_TIME's apology")
+    wait_for(lambda: events(system, ON_TIME)[DEADLINE_ESCALATED], what="ON_TIME's escalation")
     let_sweep(system)
     on_time = events(system, ON_TIME)
-    assert [w["scope"] for w in on_time[DEADLINE_WARNED]] == ["step", "dossier"]
+    assert [w["scope"] for w in on_time[DEADLINE_WARNED]] == ["step"]
     assert len(on_time[DEADLINE_ESCALATED]) == 1
-    [apology] = on_time[APOLOGY_ISSUED]
-    assert local("2026-03-04T14:00") <= moment(apology["issued_at"]) < local("2026-03-04T14:01")
-    assert moment(apology["new_due_at"]) == local("2026-03-10T08:00")  # Thursday 08:00 + 24 working hours
+    assert on_time[APOLOGY_ISSUED] == [apology]
     assert events(system, LATE) == late

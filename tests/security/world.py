@@ -140,7 +140,7 @@ class Intake(Service):
 
     def dossier(self, world: str, unit: str = A, state: str = "received", fresh: bool = False) -> str:
         """A dossier of `unit` in `state` (received, submitted, refused, processed, supplement_required
-        (at reception), processing_supplement, withdrawal_requested)."""
+        (at reception), processing_supplement, withdrawal_requested, apologised)."""
         if not fresh:
             return self.once(("dossier", world, unit, state), lambda: self.dossier(world, unit, state, True))
         code = self.receive(unit, world, submitted=state in ("submitted", "refused", "supplement_required"))
@@ -158,6 +158,10 @@ class Intake(Service):
                 "note": "Thiếu bản sao Giấy khai sinh."})
         elif state == "withdrawal_requested":
             self.act(code, "withdrawal-request", {"reason": "Công dân không còn nhu cầu."})
+        elif state == "apologised":  # routing's apology with a new appointment (Mẫu 04)
+            self.deliver(route_events.APOLOGY_ISSUED, {
+                "dossier_code": code, "original_due_at": now.isoformat(), "new_due_at": now.isoformat(),
+                "reason": "Cần xác minh thêm.", "issued_at": now.isoformat(), "unit": unit})
         return code
 
     def status(self, code: str) -> str:

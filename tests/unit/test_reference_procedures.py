@@ -11,7 +11,6 @@ from importlib.resources import files
 import pytest
 
 from motcua_shared.reference import (
-    SAME_DAY_WORKING_HOURS,
     Catalogue,
     Level,
     OnlineLevel,
@@ -65,8 +64,10 @@ def test_every_field_fits_the_contract_enums(raw_procedures):
     for row in raw_procedures:
         assert row["level"] in {"commune", "district", "province"}, row["code"]
         assert row["level_two_level"] in {"commune", "province"}, row["code"]
-        assert row["processing_time_unit"] in {"working_hours", "working_days", "calendar_days"}
-        assert row["processing_time_value"].isdigit() and int(row["processing_time_value"]) > 0
+        assert row["processing_time_unit"] in {"working_hours", "working_days", "calendar_days", "same_day"}
+        assert row["processing_time_value"].isdigit()
+        # same_day has no amount (contracts.md §5: value 0); every other limit is positive.
+        assert (int(row["processing_time_value"]) == 0) == (row["processing_time_unit"] == "same_day"), row["code"]
         assert row["online"] in {"full", "partial", "none"}
         assert row["postal_allowed"] in {"true", "false"}
         assert row["inter_agency"] in {"true", "false"}
@@ -114,14 +115,17 @@ def test_headers_match_the_loaders():
 # -- mapping decisions -----------------------------------------------------------------------------
 
 
-def test_same_day_procedures_are_eight_working_hours(catalogue):
-    assert SAME_DAY_WORKING_HOURS == 8
+def test_same_day_procedures_are_same_day_with_value_0(catalogue):
+    # "Trong ngày" was 8 working hours (a 10:00 receipt due 10:00 the next day); the contract now has
+    # its own unit (contracts.md §5), and nothing in the catalogue is timed in working hours any more.
     birth = catalogue.get("1.001193")
-    assert birth.processing_time.value == 8
-    assert birth.processing_time.unit is ProcessingTimeUnit.WORKING_HOURS
+    assert birth.processing_time.value == 0
+    assert birth.processing_time.unit is ProcessingTimeUnit.SAME_DAY
     for procedure in catalogue.all():
-        if procedure.processing_time.unit is ProcessingTimeUnit.WORKING_HOURS:
-            assert procedure.processing_time.value == SAME_DAY_WORKING_HOURS, procedure.code
+        assert procedure.processing_time.unit is not ProcessingTimeUnit.WORKING_HOURS, procedure.code
+        if procedure.processing_time.unit is ProcessingTimeUnit.SAME_DAY:
+            assert procedure.processing_time.value == 0, procedure.code
+            assert "unit same_day" in procedure.notes, procedure.code
 
 
 def test_stated_online_levels_map_as_documented(catalogue):

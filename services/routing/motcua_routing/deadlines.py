@@ -9,14 +9,22 @@ for a supplement has its clock stopped and no open step, so nothing here touches
   seen already overdue is escalated or apologised for, not warned about.
 - Escalation (deadline.escalated), once per step: an open step past its due time is reported to the
   leader of the step's unit.
-- Apology with a new appointment (apology.issued, Mẫu 04), at most once per dossier: when the open
-  step's remaining time plus the budgets of the steps after it no longer fit in the working time
-  left before the appointment. So it comes as soon as lateness is certain: at once when a step
-  overruns its share and the rest cannot catch up (which, for a route with later steps, is before
-  the appointment), at the appointment itself when the last step is still open. The new appointment
-  is the later of now and the current appointment, plus the open step's and the later steps' full
-  budgets. An agency that foresees lateness sooner (the law asks for the apology at least one working
-  day before the due time) issues it itself: POST /api/v1/routes/{code}/apology.
+- Apology with a new appointment (apology.issued, Mẫu 04), at most once per dossier. Decree 61 wants
+  it in writing at the latest one day before the appointment (domain.md §2.4, read here as one
+  working day of the working-time calendar), so the sweep issues it at the first of two moments:
+  * one working day before the appointment: the route is still in progress (a step is open) and the
+    working time left before the appointment is at most one working day (the calendar's
+    working_day_minutes). A route not finished by then is not known to finish in time, and after
+    that moment the apology could no longer come in time: the law makes this the last moment to
+    decide. Not for a dossier whose whole time limit (receipt to appointment, routes.total_minutes)
+    is one working day or less: it had no working day to spare from the start, so it is apologised
+    for only when lateness is certain;
+  * as soon as lateness is certain, when that comes earlier: the open step's remaining time plus the
+    budgets of the steps after it no longer fit in the working time left before the appointment
+    (a step overran its share and the rest cannot catch up), or the appointment has passed.
+  The new appointment is the later of now and the current appointment, plus the open step's and the
+  later steps' full budgets. An agency that foresees lateness even sooner issues it itself: POST
+  /api/v1/routes/{code}/apology (also once, and then the sweep issues none).
 
 A historical route (opened from a dossier an administrator brought in from the past) is never
 warned about, escalated or apologised for, nor are its steps: its deadlines passed long ago and its
@@ -170,6 +178,33 @@ def _warn_dossiers(runtime, sessions: sessionmaker, now) -> None:
                     "due_at": isoformat(route["due_at"]), "warned_at": isoformat(now)}))
 
 
+LATENESS_CERTAIN, LAST_WORKING_DAY = "lateness_certain", "last_working_day"
+
+
+def apology_due(calendar, route: dict, open_step: dict, later_minutes: int, now) -> str | None:
+    """Why the sweep apologises now for `route` (open step `open_step`, `later_minutes` of budgets after
+    it), or None: lateness is certain, or one working day or less is left (module docstring)."""
+    left = calendar.working_minutes_between(now, route["due_at"])
+    still_needed = later_minutes + max(0, calendar.working_minutes_between(now, open_step["due_at"]))
+    if left < still_needed:
+        return LATENESS_CERTAIN
+    day = calendar.working_day_minutes
+    if left <= day and routes.total_minutes(route, calendar) > day:
+        return LAST_WORKING_DAY
+    return None
+
+
+def apology_reason(open_step: dict, why: str) -> str:
+    """The reason on the apology slip (Mẫu 04), in the citizen's language."""
+    where = f"Bước {ACTION_NAMES[open_step['action']]} hồ sơ tại {open_step['agency_name']}"
+    if why == LATENESS_CERTAIN:
+        state = "không hoàn thành trong thời hạn nên hồ sơ không thể trả kết quả đúng hẹn"
+    else:
+        state = ("chưa hoàn thành khi chỉ còn không quá một ngày làm việc trước ngày hẹn trả kết quả nên hồ sơ "
+                 "không bảo đảm trả kết quả đúng hẹn")
+    return f"{where} {state}. Cơ quan giải quyết xin lỗi ông/bà và hẹn lại ngày trả kết quả."
+
+
 def _apologise(runtime, sessions: sessionmaker, now) -> None:
     calendar = _calendar(sessions)
     for route, steps in _all_open_routes(sessions, dossier_routes.c.apology_issued_at.is_(None)):
@@ -177,14 +212,12 @@ def _apologise(runtime, sessions: sessionmaker, now) -> None:
         if open_step is None:
             continue
         later = {s["sequence"]: s["budget_minutes"] for s in steps if s["sequence"] > open_step["sequence"]}
-        still_needed = sum(later.values()) + max(0, calendar.working_minutes_between(now, open_step["due_at"]))
-        if calendar.working_minutes_between(now, route["due_at"]) >= still_needed:
+        why = apology_due(calendar, route, open_step, sum(later.values()), now)
+        if why is None:
             continue
         new_due = calendar.advance(max(now, route["due_at"]),
                                    Fraction(open_step["budget_minutes"] + sum(later.values()), 60), "working_hours")
-        reason = (f"Bước {ACTION_NAMES[open_step['action']]} hồ sơ tại {open_step['agency_name']} không hoàn thành "
-                  f"trong thời hạn nên hồ sơ không thể trả kết quả đúng hẹn. Cơ quan giải quyết xin lỗi ông/bà "
-                  f"và hẹn lại ngày trả kết quả.")
+        reason = apology_reason(open_step, why)
         with sessions.begin() as session:
             current = routes.lock_route(session, route["id"])
             unchanged = (current["due_at"] == route["due_at"]

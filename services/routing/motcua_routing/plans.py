@@ -22,9 +22,11 @@ Budgets. A route's total is the working time from the start of count of its rece
 days off and the 15:00 cut-off: `WorkingCalendar.start_of_count`) to the appointment intake gave
 the citizen (`due_at` of dossier.received). For a time limit in working hours or working days that
 is exactly the procedure's processing time; for one in calendar days, the working time inside that
-window. The total is split in proportion to the weights, in whole quarter hours when the total is
-a multiple of 15 minutes (else whole minutes), by largest remainder: the budgets always add up to
-the total exactly, and a step due time that follows the plan lands on the appointment itself.
+window; for a same-day one ("trong ngày"), the rest of the day the count starts on (6 h for a 09:00
+receipt, a whole 8 h day for one after the cut-off). The total is split in proportion to the
+weights, in whole quarter hours when the total is a multiple of 15 minutes (else whole minutes), by
+largest remainder: the budgets always add up to the total exactly, and a step due time that follows
+the plan lands on the appointment itself.
 """
 from __future__ import annotations
 

@@ -12,7 +12,6 @@ from .competence import RouteNotApplicable, RouteStep, resolve_route
 from .datafiles import ReferenceDataError
 from .hierarchy import TWO_LEVEL_FROM, Hierarchy, Level, hierarchy_for
 from .procedures import (
-    SAME_DAY_WORKING_HOURS,
     Catalogue,
     CopyType,
     FeeBasis,
@@ -30,7 +29,6 @@ from .units import AmbiguousSuccession, Unit, UnitDirectory, UnknownUnit, load_u
 
 __all__ = [
     "ROLES",
-    "SAME_DAY_WORKING_HOURS",
     "TWO_LEVEL_FROM",
     "Agency",
     "AgencyDirectory",

@@ -16,19 +16,14 @@ can come back once Sơn La's own catalogue is loaded.
 
 Mapping decisions (the public contract, contracts.md §5, allows only the enums below):
 
-- **Same day → 8 working hours.** "Trong ngày" always comes with the 15:00 rule: received
+- **Same day → ``same_day``, value 0.** "Trong ngày" always comes with the 15:00 rule: received
   before 15:00, the result is due by close of business that day; after 15:00, by close of the
-  next working day. No fixed number of working hours reproduces that exactly, so the choice is
-  which way to err.
-  With 8 hours (one working day, the unit Thanh Hóa's system stores days in), a dossier
-  received when the desk opens is due at close of business that day, exactly as the law says.
-  One received after 15:00 is due at the same clock time on the next working day, at most
-  2 working hours before the legal deadline (exact if the deadline calculator applies the 15:00
-  rule to the start of the clock). One received at 10:00 gets until 10:00 on the next working
-  day, later than the law.
-  With 4 hours, a 07:00 dossier would be due at 11:00 and a 15:00 one at 09:00 next day: up to
-  6 working hours earlier than the law, reporting on-time officers as late in the Decision 766
-  figures. Erring late by part of a day beats reporting lateness that did not happen.
+  next working day. No fixed number of working hours reproduces that (8 hours gave a 10:00 receipt
+  until 10:00 the next day), so the contract has its own unit (contracts.md §5) and the calendar
+  computes it exactly (`motcua_shared.workcal`, unit ``same_day``). The eight rows whose source
+  says "trong ngày" use it: the six the reference file marks ``same_day`` (the two without a code
+  there are MC.003 and MC.007 here) and 2.000635, whose source page is silent but which
+  domain.md §2.3 quotes as "trong ngày, sau 15 giờ thì hôm sau".
 - **Online level.** "Toàn trình" and the old level 4 ("mức 4") → ``full``; "một phần" and the old
   level 3 → ``partial``; a source that shows an online channel without stating its level (a
   portal link, a discount or waiver for online filing) → ``partial``; a source that shows none →
@@ -87,9 +82,6 @@ LOCAL_CODE = re.compile(r"MC\.\d{3}")
 """Project-local code for a procedure whose national code was not found; replace it with the
 national code once known, keeping the local one as an alias."""
 
-SAME_DAY_WORKING_HOURS = 8
-"""Working hours that stand for "trong ngày" (same day); see the module docstring for why 8."""
-
 _WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -99,6 +91,7 @@ class ProcessingTimeUnit(StrEnum):
     WORKING_HOURS = "working_hours"
     WORKING_DAYS = "working_days"
     CALENDAR_DAYS = "calendar_days"
+    SAME_DAY = "same_day"  # "trong ngày": value 0, the day's close (after 15:00: the next day's)
 
 
 class OnlineLevel(StrEnum):
@@ -376,7 +369,10 @@ def _validate(procedure: Procedure) -> None:
         raise ReferenceDataError(f"{label}: code is neither national (1.001193) nor local (MC.001)")
     if not procedure.name or not procedure.sector:
         raise ReferenceDataError(f"{label}: name and sector are required")
-    if procedure.processing_time.value <= 0:
+    same_day = procedure.processing_time.unit is ProcessingTimeUnit.SAME_DAY
+    if same_day and procedure.processing_time.value != 0:
+        raise ReferenceDataError(f"{label}: a same_day time limit has value 0")
+    if not same_day and procedure.processing_time.value <= 0:
         raise ReferenceDataError(f"{label}: time limit must be positive")
     if procedure.fee_vnd < 0 or (procedure.fee_basis is FeeBasis.FREE and procedure.fee_vnd != 0):
         raise ReferenceDataError(f"{label}: fee {procedure.fee_vnd} fits no {procedure.fee_basis}")

@@ -1,10 +1,12 @@
-"""Working-time calendar (lịch làm việc): legal deadlines in working hours and working days.
+"""Working-time calendar (lịch làm việc): legal deadlines in working hours, working days, calendar
+days and "trong ngày" (same day).
 
 Pure Python, no I/O. The exact rules (start of count, the clock time of a due instant,
 rounding, pauses) are in the docstring of `motcua_shared.workcal.calendar`.
 
     cal = WorkingCalendar(overrides=rows_from_the_holiday_table)
     due = cal.add(received_at, 5, "working_days")        # appointment on the receipt
+    due = cal.add(received_at, 0, "same_day")             # "trong ngày": 17:00, or the next day's after 15:00
     due = cal.extend(due, paused_from, paused_to)         # after a supplement (bổ sung)
     late = completed_at > due
     hours = cal.working_hours_between(received_at, completed_at)

@@ -47,6 +47,15 @@ Due instant of calendar days (`add` with unit calendar_days)
     date: a date deadline lasts the whole office day and never ends on a day off.
     (`advance` counts from the date of the first office minute at or after its instant.)
 
+Due instant of same day (`add` with unit same_day, value 0: "trong ngày")
+    The CLOSING of office hours (17:00) of the day of the start of count. The start of count
+    carries the law's cut-off ("sau 15 giờ"): received before the cut-off on a working day →
+    closing that day; at or after the cut-off, or on a day off → closing of the next working
+    day (a Friday 15:30 receipt is due Monday 17:00). No fixed number of working hours does
+    this: 8 hours would give a 10:00 receipt until 10:00 the next day. The working time of
+    the window (for budgets) is whatever lies between the start of count and that closing.
+    (`advance` uses the day of the first office minute at or after its instant, no cut-off.)
+
 On time
     A dossier is on time when it completes at or before its due instant (completed_at <=
     due). Completion after closing on the due day is late, as the appointment slip says.
@@ -70,7 +79,7 @@ from decimal import Context, Decimal
 from zoneinfo import ZoneInfo
 
 from .days import WorkingDays, require_date
-from .durations import Amount, Unit, as_unit, to_calendar_days, to_working_minutes
+from .durations import Amount, Unit, as_unit, require_same_day, to_calendar_days, to_working_minutes
 from .office_hours import DEFAULT_OFFICE_HOURS, MINUTES_PER_HOUR, OfficeHours, minute_of_day
 from .overrides import CalendarOverride
 
@@ -149,11 +158,12 @@ class WorkingCalendar:
 
         For per-step due times and extensions: time outside office hours and days off is
         skipped, the reception cut-off is not applied. Zero working time returns `instant`
-        (truncated to the minute) unchanged, even outside office hours.
+        (truncated to the minute) unchanged, even outside office hours; same_day returns the
+        closing of the day of the first office minute at or after `instant`.
         """
         unit = as_unit(unit)
         moment = self._local(instant, "instant")
-        if unit is Unit.CALENDAR_DAYS:
+        if unit in (Unit.CALENDAR_DAYS, Unit.SAME_DAY):
             moment = self._first_open(moment, cutoff_minute=None)
         return self._add_from(moment, value, unit)
 
@@ -213,6 +223,11 @@ class WorkingCalendar:
         try:
             if unit is Unit.CALENDAR_DAYS:
                 return self._at(self._calendar_due(moment[0], to_calendar_days(value)))
+            if unit is Unit.SAME_DAY:
+                # `moment` is already an office minute of a working day (start of count, or
+                # advance's first open minute), so its own day's closing is the due instant.
+                require_same_day(value)
+                return self._at((moment[0], self._office.closing_minute))
             minutes = to_working_minutes(value, unit, self.working_day_minutes)
             return self._at(self._walk(moment, minutes))
         except OverflowError as exc:

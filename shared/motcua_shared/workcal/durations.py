@@ -24,11 +24,12 @@ keeps every walk over the calendar short."""
 
 
 class Unit(StrEnum):
-    """The three units of the public contract (`processing_time.unit`)."""
+    """The four units of the public contract (`processing_time.unit`)."""
 
     WORKING_HOURS = "working_hours"  # giờ làm việc
     WORKING_DAYS = "working_days"  # ngày làm việc
     CALENDAR_DAYS = "calendar_days"  # ngày (theo lịch)
+    SAME_DAY = "same_day"  # trong ngày: value 0, due at the close of the day the count starts
 
 
 def as_unit(unit: Unit | str) -> Unit:
@@ -70,6 +71,13 @@ def to_working_minutes(value: Amount, unit: Unit, working_day_minutes: int) -> i
     if minutes > MAX_DURATION_DAYS * working_day_minutes:
         raise ValueError(f"{value!r} {unit.value} exceeds {MAX_DURATION_DAYS} days")
     return int(minutes)
+
+
+def require_same_day(value: Amount) -> None:
+    """A same-day time limit has no amount: the contract pins its value to 0 (contracts.md §5).
+    Any other value would be a second, unstated rule, so it is refused rather than guessed at."""
+    if exact_amount(value) != 0:
+        raise ValueError(f"a same_day time limit has value 0, got {value!r}")
 
 
 def to_calendar_days(value: Amount) -> int:

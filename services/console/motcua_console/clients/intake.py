@@ -85,7 +85,7 @@ class IntakeClient(ApiClient):
         return self.post(f"/api/v1/dossiers/{_code(code)}/{action}", body or {})
 
     def form(self, code: str, form: str) -> Raw:
-        """A printable form as intake renders it: receipt, supplement-request, refusal, control-log."""
+        """A printable form as intake renders it: receipt, supplement-request, refusal, apology, control-log."""
         return self.raw(f"/api/v1/dossiers/{_code(code)}/{form}")
 
     def logbook(self, *, unit: str | None = None, date_from: str | None = None, date_to: str | None = None,

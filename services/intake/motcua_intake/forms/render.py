@@ -72,7 +72,8 @@ def receipt(desk: Desk, dossier: dict) -> Response:
     return page(render_template(
         "forms/receipt.html", **context, id_masked=_masked(dossier["applicant_id_number"]),
         channel=vn.CHANNELS[dossier["channel"]], copy_types=vn.COPY_TYPES,
-        time_unit=vn.TIME_UNITS[procedure.processing_time.unit], received=vn.clock(dossier["received_at"]),
+        time_limit=vn.time_limit(procedure.processing_time.value, procedure.processing_time.unit),
+        received=vn.clock(dossier["received_at"]),
         due=vn.clock(dossier["due_at"]), fee=vn.money(dossier["fee_vnd"]),
         return_place=_return_place(dossier), agency=deciding_agency(desk, procedure, dossier, on),
         book=on.year, lookup_url=f"{desk.base_url}/tra-cuu"))

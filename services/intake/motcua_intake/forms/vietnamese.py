@@ -13,7 +13,13 @@ CHANNELS = {"counter": "Trực tiếp", "online": "Trực tuyến", "postal": "Q
 RETURN_PLACES = {"counter": "Tại Bộ phận tiếp nhận và trả kết quả", "online": "Trực tuyến (kết quả điện tử)",
                  "postal": "Qua dịch vụ bưu chính công ích"}
 TIME_UNITS = {"working_hours": "giờ làm việc", "working_days": "ngày làm việc", "calendar_days": "ngày"}
+SAME_DAY = "Trong ngày"  # "trong ngày" has no amount: printing "0 …" would read as no time at all
 RESULTS = {"approved": "Giải quyết theo đề nghị", "rejected": "Từ chối giải quyết (có văn bản nêu lý do)"}
+
+
+def time_limit(value: int, unit: str) -> str:
+    """The time limit as the receipt prints it: '5 ngày làm việc', or 'Trong ngày' for same_day."""
+    return SAME_DAY if unit == "same_day" else f"{value} {TIME_UNITS[unit]}"
 
 
 def local(moment: datetime | None) -> datetime | None:

@@ -35,6 +35,8 @@ def _limit(procedure_code: str) -> str | None:
     except UnknownProcedure:
         return None
     time_limit = procedure.processing_time
+    if time_limit.unit.value == "same_day":  # no amount: "0 …" would read as no time at all
+        return "trong ngày"
     return f"{time_limit.value} {UNITS.get(time_limit.unit.value, time_limit.unit.value)}"
 
 

@@ -18,6 +18,7 @@ FORMS = {
     "giay-tiep-nhan": ("receipt", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01)"),
     "yeu-cau-bo-sung": ("supplement-request", "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02)"),
     "tu-choi": ("refusal", "Phiếu từ chối tiếp nhận giải quyết hồ sơ (Mẫu 03)"),
+    "phieu-xin-loi": ("apology", "Phiếu xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04)"),
     "phieu-kiem-soat": ("control-log", "Phiếu kiểm soát quá trình giải quyết hồ sơ (Mẫu 05)"),
 }
 SUPPLEMENT_ACTIONS = ("request_supplement", "processing_supplement")
@@ -88,5 +89,7 @@ def printable_forms(dossier: dict) -> list[Task]:
         slugs.append("yeu-cau-bo-sung")
     if dossier["status"] == "refused":
         slugs.append("tu-choi")
+    if "apology" in actions:  # routing's apology, recorded in the dossier's history by intake
+        slugs.append("phieu-xin-loi")
     slugs.append("phieu-kiem-soat")
     return [Task(FORMS[s][1], url_for("dossiers.print_form", code=dossier["code"], mau=s)) for s in slugs]

@@ -15,8 +15,11 @@ class ProcedureQuery(StrictSchema):
 
 
 class ProcessingTime(StrictSchema):
-    value = fields.Integer(required=True)
-    unit = fields.String(required=True, validate=validate.OneOf(("working_hours", "working_days", "calendar_days")))
+    value = fields.Integer(required=True, metadata={"description": "0 for same_day, which has no amount."})
+    unit = fields.String(required=True, validate=validate.OneOf(
+        ("working_hours", "working_days", "calendar_days", "same_day")), metadata={
+        "description": "same_day (trong ngày): due at the close of office hours on the day of receipt, or of "
+                       "the next working day when received after the cut-off (15:00)."})
 
 
 class PublishedProcedure(StrictSchema):
