@@ -31,17 +31,15 @@ import json
 import os
 import re
 import resource
-import signal
 import subprocess
 import sys
 import tempfile
 import time
-import traceback
 from pathlib import Path
 
 from pipeline_throughput import (ROOT, BenchmarkError, Resources, build_system, check_no_dead_letters,  # same dir
-                                 check_workers_alive, cpu_share, cpu_snapshot, machine_context, worker_pids,
-                                 worker_settings)
+                                 check_workers_alive, cpu_share, cpu_snapshot, machine_context, open_resources,
+                                 run_guarded, worker_pids, worker_settings)
 
 POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 DISTRICT = "126"
@@ -279,53 +277,23 @@ def parse_args(argv=None):
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    sys.path.insert(0, str(ROOT / "tests"))  # the harness: motcua_testing
-    from motcua_shared.broker.admin import RabbitmqctlAdmin
+    res = open_resources(args.keep_logs)
+    if res is None:
+        return 2
     from motcua_testing.databases import DatabaseFactory
 
-    interrupted = []
-
-    def on_signal(signum, _frame):
-        interrupted.append(signum)
-        raise KeyboardInterrupt(f"signal {signum}")
-
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
-    if not RabbitmqctlAdmin.available():
-        print("rabbitmqctl is not on PATH: the benchmark needs it to create and delete its vhost", file=sys.stderr)
-        return 2
     worker_env = worker_settings(args.env)
-    res = Resources(admin=RabbitmqctlAdmin(), keep_logs=args.keep_logs)
     figures: dict = {}
     context: dict = {}
-    status = 0
     started = time.monotonic()
-    try:
-        context = machine_context()
+
+    def work():
+        context.update(machine_context())
         context["worker settings"] = " ".join(f"{k}={v}" for k, v in worker_env.items())
         res.factory = DatabaseFactory(POSTGRES_URL)
         run(res, args, worker_env, figures)
-    except BaseException as exc:  # noqa: BLE001 - everything below ends in the cleanup
-        if interrupted or isinstance(exc, KeyboardInterrupt):
-            print("\ninterrupted: cleaning up", file=sys.stderr)
-            status = 130
-        elif isinstance(exc, BenchmarkError):
-            print(f"benchmark failed: {exc}", file=sys.stderr)
-            res.show_logs = True
-            status = 1
-        elif isinstance(exc, Exception):
-            traceback.print_exc()
-            res.show_logs = True
-            status = 1
-        else:
-            raise
-    finally:
-        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not stop the cleanup
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        problems = res.cleanup()
-        signal.signal(signal.SIGINT, previous)
-        for problem in problems:
-            print(f"cleanup: {problem}", file=sys.stderr)
+
+    status = run_guarded(res, work)
     if status == 0:
         context["loadavg_after"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
         context["wall time"] = f"{time.monotonic() - started:.0f} s"

@@ -798,13 +798,12 @@ def machine_context() -> dict:
     return ctx
 
 
-def main(argv=None) -> int:
-    args = parse_args(argv)
-    sys.path.insert(0, str(ROOT / "tests"))  # the harness: motcua_testing
-    from motcua_shared.broker.admin import RabbitmqctlAdmin
-    from motcua_testing.databases import DatabaseFactory
-    from motcua_testing.pipeline import received_event
+def run_guarded(res: Resources, work) -> int:
+    """Run `work()` with the benchmark's resources, and always clean them up.
 
+    Ctrl-C and SIGTERM interrupt the work (130), a BenchmarkError or any other error fails it (1)
+    with the workers' logs shown; whatever happened, the vhosts, databases and processes in `res`
+    are removed, and a second Ctrl-C cannot stop that cleanup. Returns the exit status."""
     interrupted = []
 
     def on_signal(signum, _frame):
@@ -813,29 +812,9 @@ def main(argv=None) -> int:
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
-    if not RabbitmqctlAdmin.available():
-        print("rabbitmqctl is not on PATH: the benchmark needs it to create and delete its vhosts", file=sys.stderr)
-        return 2
-    worker_env = worker_settings(args.env)
-    res = Resources(admin=RabbitmqctlAdmin(), keep_logs=args.keep_logs)
-    runs: list[dict] = []
     status = 0
-    started = time.monotonic()
-    context: dict = {}
     try:
-        context = machine_context()
-        context["worker settings"] = " ".join(f"{k}={v}" for k, v in worker_env.items())
-        body = received_event("H52.04222-190315-0001").to_json()
-        context["event body"] = f"{len(body)} bytes"
-        res.factory = DatabaseFactory(POSTGRES_URL)
-        for i in range(args.runs):
-            t = time.monotonic()
-            result = one_run(res, i, args, worker_env, body)
-            runs.append(result)
-            print(f"run {i + 1}/{args.runs}: pipeline {result['pipeline_eps']:,.0f} ev/s, "
-                  + (f"bare e2e {result['bare_e2e']:,.0f} msg/s, " if "bare_e2e" in result else "")
-                  + f"latency p50 {result['lat_p50']:.1f} ms p99 {result['lat_p99']:.1f} ms "
-                  f"({time.monotonic() - t:.0f} s)", flush=True)
+        work()
     except BaseException as exc:  # noqa: BLE001 - everything below ends in the cleanup
         if interrupted or isinstance(exc, KeyboardInterrupt):
             # An interrupt inside a database call may surface as a driver error: it is still an interrupt.
@@ -852,12 +831,55 @@ def main(argv=None) -> int:
         else:
             raise
     finally:
-        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not stop the cleanup
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         problems = res.cleanup()
         signal.signal(signal.SIGINT, previous)
         for problem in problems:
             print(f"cleanup: {problem}", file=sys.stderr)
+    return status
+
+
+def open_resources(keep_logs: bool) -> Resources | None:
+    """The benchmark's resources, empty yet; None (after saying why) when rabbitmqctl is missing."""
+    sys.path.insert(0, str(ROOT / "tests"))  # the harness: motcua_testing
+    from motcua_shared.broker.admin import RabbitmqctlAdmin
+
+    if not RabbitmqctlAdmin.available():
+        print("rabbitmqctl is not on PATH: the benchmark needs it to create and delete its vhosts", file=sys.stderr)
+        return None
+    return Resources(admin=RabbitmqctlAdmin(), keep_logs=keep_logs)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    res = open_resources(args.keep_logs)
+    if res is None:
+        return 2
+    from motcua_testing.databases import DatabaseFactory
+    from motcua_testing.pipeline import received_event
+
+    worker_env = worker_settings(args.env)
+    runs: list[dict] = []
+    started = time.monotonic()
+    context: dict = {}
+
+    def work():
+        context.update(machine_context())
+        context["worker settings"] = " ".join(f"{k}={v}" for k, v in worker_env.items())
+        body = received_event("H52.04222-190315-0001").to_json()
+        context["event body"] = f"{len(body)} bytes"
+        res.factory = DatabaseFactory(POSTGRES_URL)
+        for i in range(args.runs):
+            t = time.monotonic()
+            result = one_run(res, i, args, worker_env, body)
+            runs.append(result)
+            print(f"run {i + 1}/{args.runs}: pipeline {result['pipeline_eps']:,.0f} ev/s, "
+                  + (f"bare e2e {result['bare_e2e']:,.0f} msg/s, " if "bare_e2e" in result else "")
+                  + f"latency p50 {result['lat_p50']:.1f} ms p99 {result['lat_p99']:.1f} ms "
+                  f"({time.monotonic() - t:.0f} s)", flush=True)
+
+    status = run_guarded(res, work)
     if runs:
         context["loadavg_after"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
         context["wall time"] = f"{time.monotonic() - started:.0f} s"

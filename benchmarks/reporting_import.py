@@ -43,7 +43,7 @@ from motcua_reporting.handlers import store_and_project
 from motcua_reporting.models import dossier_timeline, dossiers
 from motcua_reporting.projection.rebuild import rebuild
 
-from reporting_projection import POSTGRES_URL, Databases  # same directory
+from reporting_projection import POSTGRES_URL, Databases, reception  # same directory
 
 VN = timezone(timedelta(hours=7))
 PREFIX = "vn.motcua."
@@ -67,12 +67,7 @@ class Year:
     def dossier(self) -> dict:
         rng = self.rng
         self.counter += 1
-        unit, path = rng.choice(self.communes)
-        code = f"H52.{unit}-19{self.counter:06d}"
-        day = date(2019, 1, 1) + timedelta(days=rng.randrange(365))
-        received = datetime(day.year, day.month, day.day, rng.randrange(7, 17), rng.randrange(60), tzinfo=VN)
-        due = self.calendar.add(received, rng.choice((1, 3, 5, 10, 15)), "working_days")
-        channel = rng.choices(("counter", "online", "postal"), weights=(70, 25, 5))[0]
+        unit, path, code, received, due, channel = reception(rng, self.communes, self.calendar, self.counter)
         events = []
 
         def add(kind: str, data: dict) -> None:

@@ -63,6 +63,18 @@ def iso(moment: datetime) -> str:
     return moment.isoformat()
 
 
+def reception(rng: random.Random, communes: list[tuple[str, str]], calendar: WorkingCalendar, counter: int):
+    """One synthetic 2019 reception: the commune (code, path), the dossier code, the moment received,
+    the appointment and the channel, drawn in that order so that a seed gives the same year."""
+    unit, path = rng.choice(communes)
+    code = f"H52.{unit}-19{counter:06d}"
+    day = date(2019, 1, 1) + timedelta(days=rng.randrange(365))
+    received = datetime(day.year, day.month, day.day, rng.randrange(7, 17), rng.randrange(60), tzinfo=VN)
+    due = calendar.add(received, rng.choice((1, 3, 5, 10, 15)), "working_days")
+    channel = rng.choices(("counter", "online", "postal"), weights=(70, 25, 5))[0]
+    return unit, path, code, received, due, channel
+
+
 class History:
     """A synthetic year: deterministic for a seed, shaped like the catalogue's examples."""
 
@@ -87,12 +99,7 @@ class History:
     def dossier(self) -> list[Event]:
         rng = self.rng
         self.counter += 1
-        unit, path = rng.choice(self.communes)
-        code = f"H52.{unit}-19{self.counter:06d}"
-        day = date(2019, 1, 1) + timedelta(days=rng.randrange(365))
-        received = datetime(day.year, day.month, day.day, rng.randrange(7, 17), rng.randrange(60), tzinfo=VN)
-        due = self.calendar.add(received, rng.choice((1, 3, 5, 10, 15)), "working_days")
-        channel = rng.choices(("counter", "online", "postal"), weights=(70, 25, 5))[0]
+        unit, path, code, received, due, channel = reception(rng, self.communes, self.calendar, self.counter)
         facts = {**self.examples[PREFIX + "dossier.received"], "code": code, "channel": channel,
                  "receiving_unit": unit, "receiving_unit_path": path, "competent_unit": unit,
                  "competent_unit_path": path, "inter_agency": rng.random() < 0.01}
