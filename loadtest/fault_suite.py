@@ -15,9 +15,9 @@ fault injector works through the scenario's faults:
 - postgres_stop: `pg_ctl stop -m fast`, 4 s down, start again;
 - kill_worker:<svc>: SIGKILL of the service's worker process group, started again 1 s later;
 - kill_api:<svc>: SIGKILL of the service's gunicorn master and workers, started again 1 s later;
-- poison_flood: 150 poison messages (not JSON, not an event, an unknown type, a known type with
-  invalid data, a forged type) published straight into routing's, notification's and reporting's
-  queues.
+- poison_flood: 150 poison messages (not JSON, nested 100,000 deep, a 5,000-digit number, NaN, not
+  an event, an envelope without its attributes, a known type with invalid data, a forged type)
+  published straight into routing's, notification's and reporting's queues.
 
 Afterwards every dossier must be routed once (one route, each step opened once and completed),
 processed, counted once by reporting and notified once per template and channel; the only dead
@@ -183,14 +183,19 @@ class FaultInjector:
 
 
 def poison_body(n: int, message_id: str, good: dict) -> bytes:
-    kind = n % 5
+    kind = n % 8
     if kind == 0:
         return b"\xff\xfe not JSON at all"
+    if kind == 5:
+        return b"[" * 100_000 + b"]" * 100_000  # deeper than the decoder's recursion limit
+    if kind == 6:  # an integer beyond int()'s 4,300 digits
+        return json.dumps({**good, "id": message_id, "data": "N"}).replace('"N"', "7" * 5_000).encode()
     document = {
         1: [1, 2, 3],  # JSON, not an event
         2: {"specversion": "1.0", "id": message_id},  # an envelope without its attributes
         3: {**good, "id": message_id, "data": {"code": 7}},  # a known type, its data against the schema
         4: {**good, "id": message_id, "type": "vn.gov.forged"},  # a type nobody publishes
+        7: {**good, "id": message_id, "data": {**good["data"], "fee_vnd": float("nan")}},  # NaN: not JSON
     }[kind]
     return json.dumps(document).encode()
 

@@ -2,6 +2,7 @@
 while the events behind them keep flowing."""
 from __future__ import annotations
 
+import json
 import threading
 
 import pika
@@ -86,30 +87,78 @@ def test_permanent_error_is_dead_lettered_at_once(system):
     assert "S-42" in dead[0][0].headers["x-motcua-reason"]
 
 
-def test_malformed_messages_go_to_the_dlq_with_the_reason(system):
+def test_malformed_and_hostile_messages_go_to_the_dlq_with_the_reason_and_the_worker_goes_on(system):
+    """Bodies a broken or hostile publisher writes: each is dead-lettered with its reason, unread by any
+    handler, and the event behind them is still handled. The deep, long-number, NaN and NUL bodies
+    used to raise RecursionError or ValueError in the parser (or fail at the database), which killed
+    the worker and had the message redelivered again and again."""
+    from motcua_shared.events import new_event, registry
+
     system.start_workers("routing")
     connection = pika.BlockingConnection(pika.URLParameters(system.amqp_url))
     channel = connection.channel()
     channel.confirm_delivery()
+    good = new_event(DOSSIER_RECEIVED, source="/motcua/intake", data=dict(registry.get(DOSSIER_RECEIVED).example))
+    envelope = good.to_dict()
     bad = {
         "not-json": b"\xff\xfe not json",
         "no-envelope": b'{"hello": "world"}',
         "bad-data": b'{"specversion":"1.0","id":"6f1c1d3e-8a0e-4a43-9c1e-0d6f6c2b7a10","source":"/x",'
                     b'"type":"vn.motcua.dossier.received","time":"2019-03-15T08:30:00+07:00","subject":null,'
                     b'"datacontenttype":"application/json","data":{"code":1},"correlationid":"c-123456"}',
+        "deep": b"[" * 200_000 + b"]" * 200_000,
+        "long-number": json.dumps({**envelope, "data": "X"}).replace('"X"', "9" * 5_000).encode(),
+        "nan": json.dumps({**envelope, "data": {**envelope["data"], "fee_vnd": float("nan")}}).encode(),
+        "nul": json.dumps({**envelope, "data": {**envelope["data"], "applicant": {
+            **envelope["data"]["applicant"], "full_name": "A\u0000"}}}).encode(),
     }
     for name, body in bad.items():
         channel.basic_publish("intake.events", DOSSIER_RECEIVED, body,
                               pika.BasicProperties(message_id=name, delivery_mode=2))
+    channel.basic_publish("intake.events", DOSSIER_RECEIVED, good.to_json(),
+                          pika.BasicProperties(message_id=good.id, delivery_mode=2))
     connection.close()
-    dead = wait_for(lambda: (lambda d: d if len(d) == 3 else None)(
-        take_dead_letters(system.amqp_url, "routing.inbox")), what="three dead letters")
+    dead = wait_for(lambda: (lambda d: d if len(d) == len(bad) else None)(
+        take_dead_letters(system.amqp_url, "routing.inbox")), what="the dead letters")
     reasons = {props.message_id: props.headers["x-motcua-reason"] for props, _ in dead}
-    assert reasons["not-json"].startswith("body is not UTF-8 JSON")
+    assert reasons == {
+        "not-json": "body refused: not_utf8",
+        "no-envelope": reasons["no-envelope"], "bad-data": reasons["bad-data"],
+        "deep": "body refused: json_too_deep",
+        "long-number": "body refused: number_too_long",
+        "nan": "body refused: malformed_json",
+        "nul": "body refused: invalid_character",
+    }
     assert reasons["no-envelope"].startswith("envelope invalid")
     assert reasons["bad-data"].startswith(f"data of {DOSSIER_RECEIVED} invalid")
-    assert system.count("routing", "dossier_routes") == 0
-    assert system.count("routing", "inbox") == 0
+    wait_for(lambda: system.count("routing", "dossier_routes") == 1, what="the good event behind the poison")
+
+
+def test_a_partner_queue_takes_small_messages_only(system):
+    """postal.partner is writable by the postal partner: a body over 256 KiB is dead-lettered unread,
+    and a CloudEvents extension its SDK adds (trace context) does not stop a report at the envelope."""
+    from motcua_shared.events import new_event, registry
+    from motcua_shared.events.catalogue.shipment import STATUS_REPORTED
+
+    system.start_workers("postal")
+    report = new_event(STATUS_REPORTED, source="/vnpost",
+                       data=dict(registry.get(STATUS_REPORTED).example)).to_dict()
+    padded = {**report, "id": "7d3b9c1e-0000-4000-8000-000000000001",
+              "data": {**report["data"], "note": "x" * 300_000}}
+    traced = {**report, "traceparent": "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"}
+    connection = pika.BlockingConnection(pika.URLParameters(system.amqp_url))
+    channel = connection.channel()
+    channel.confirm_delivery()
+    for body in (padded, traced):
+        channel.basic_publish("postal.partner", "status", json.dumps(body).encode(),
+                              pika.BasicProperties(message_id=body["id"], delivery_mode=2))
+    connection.close()
+    dead = wait_for(lambda: (lambda d: d if len(d) == 2 else None)(
+        take_dead_letters(system.amqp_url, "postal.partner-reports")), what="both reports")
+    reasons = {props.message_id: props.headers["x-motcua-reason"] for props, _ in dead}
+    assert reasons[padded["id"]] == "body refused: too_large"
+    # The traced report passed the envelope and reached the handler, which knows no such shipment here.
+    assert reasons[traced["id"]] == f"unknown shipment_id {report['data']['shipment_id']!r}"
 
 
 def test_an_operator_can_list_and_replay_dead_letters_once_the_cause_is_fixed(system):

@@ -187,7 +187,7 @@ def publish(amqp_url: str, exchange: str, routing_key: str, bodies: list[bytes])
         for body in bodies:
             try:
                 message_id = json.loads(body).get("id")
-            except (ValueError, AttributeError):
+            except (ValueError, AttributeError, RecursionError):  # the hostile bodies carry none
                 message_id = None
             channel.basic_publish(exchange, routing_key, body, mandatory=True, properties=pika.BasicProperties(
                 content_type="application/cloudevents+json", delivery_mode=2, message_id=message_id))

@@ -49,6 +49,11 @@ def test_bad_duplicate_and_late_reports_change_nothing_and_the_bad_ones_are_dead
                                            if k != "id"}).encode(),
         "unknown status": broken(status="lost"),
         "unknown field": broken(weight_g=120),
+        # Hostile bodies, sent as the partner's own broker user: bounded before they are decoded.
+        "deep": b"[" * 50_000 + b"]" * 50_000,
+        "long number": json.dumps(report(shipment_id, "returned").to_dict()).replace(
+            f'"{shipment_id}"', "9" * 5_000).encode(),
+        "oversized": broken(note="x" * 300_000),
     }
     unknown = report("SH-000000000000", "delivered")
     future = report(shipment_id, "returned", datetime.now(timezone.utc) + timedelta(hours=2))
@@ -56,14 +61,17 @@ def test_bad_duplicate_and_late_reports_change_nothing_and_the_bad_ones_are_dead
 
     dead: list[tuple[dict, bytes]] = []
 
-    def six_dead_letters():
+    def nine_dead_letters():
         dead.extend(take_dead_letters(system.amqp_url, "postal.partner-reports"))
-        return len(dead) >= 6
+        return len(dead) >= 9
 
-    wait_for(six_dead_letters, what="six dead letters")
+    wait_for(nine_dead_letters, what="nine dead letters")
     reasons = {body: (headers["x-motcua-error-type"], headers["x-motcua-reason"]) for headers, body in dead}
-    assert len(dead) == 6
-    assert reasons[malformed["not json"]] == ("InvalidEvent", "body is not UTF-8 JSON: JSONDecodeError")
+    assert len(dead) == 9
+    assert reasons[malformed["not json"]] == ("InvalidEvent", "body refused: malformed_json")
+    assert reasons[malformed["deep"]] == ("InvalidEvent", "body refused: json_too_deep")
+    assert reasons[malformed["long number"]] == ("InvalidEvent", "body refused: number_too_long")
+    assert reasons[malformed["oversized"]] == ("InvalidEvent", "body refused: too_large")
     assert reasons[malformed["envelope without id"]] == ("InvalidEvent", "envelope invalid: fields ['id']")
     for name in ("unknown status", "unknown field"):
         assert reasons[malformed[name]][0] == "InvalidEvent"

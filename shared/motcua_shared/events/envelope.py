@@ -7,6 +7,7 @@ consumer deduplicates on.
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -14,13 +15,26 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
-from .. import context
+from .. import bounded_json, context
 from ..patterns import Pattern
 from . import registry
 
 CONTENT_TYPE = "application/cloudevents+json"
 SPEC_VERSION = "1.0"
 TYPE_PATTERN = r"^vn\.motcua\.[a-z0-9_-]+(\.[a-z0-9_-]+)*\.[a-z_]+$"
+
+# Bounds checked before a body is decoded. An imported history part (500 dossiers with their steps)
+# is about 2 MB; RabbitMQ 4 refuses messages above 16 MiB by default. A partner's answer or report is
+# a few kilobytes: a partner-writable queue takes 256 KiB at most.
+MAX_EVENT_BYTES = 16 * 1024 * 1024
+MAX_PARTNER_EVENT_BYTES = 256 * 1024
+
+# CloudEvents extension attributes a partner's tooling may add (e.g. W3C trace context `traceparent`,
+# `tracestate`): names of lower-case letters and digits (CloudEvents 1.0 §3.1.3), scalar values.
+# They are accepted and not kept; a handful, each short, is all tooling adds.
+EXTENSION_NAME = re.compile(r"^[a-z0-9]{1,20}$")
+MAX_EXTENSIONS = 8
+MAX_EXTENSION_LENGTH = 512
 
 
 class InvalidEvent(ValueError):
@@ -45,6 +59,8 @@ class EnvelopeSchema(Schema):
     data = fields.Dict(required=True)
     correlationid = fields.String(required=True, validate=validate.Length(min=1, max=100))
     causationid = fields.String(allow_none=True, validate=validate.Length(max=100))
+    # Optional in CloudEvents 1.0: a partner's SDK may set it; we validate against our own catalogue.
+    dataschema = fields.String(validate=validate.Length(min=1, max=500))
 
 
 _envelope_schema = EnvelopeSchema()
@@ -113,14 +129,31 @@ def new_event(type: str, *, source: str, data: dict[str, Any], subject: str | No
                  time=isoformat(time or utcnow()))
 
 
-def parse(body: bytes, *, known_types_only: bool = True) -> Event:
-    """Decode and validate an AMQP body; raise InvalidEvent with a reason that is safe to log."""
+def _drop_extensions(raw: dict[str, Any]) -> None:
+    """Remove the CloudEvents extension attributes from `raw` after checking them; anything else
+    unknown stays for the schema to refuse."""
+    known = set(_envelope_schema.fields)
+    extensions = [name for name in raw if name not in known and EXTENSION_NAME.match(name)]
+    if len(extensions) > MAX_EXTENSIONS:
+        raise InvalidEvent(f"too many extension attributes ({len(extensions)}, at most {MAX_EXTENSIONS})")
+    for name in extensions:
+        value = raw.pop(name)
+        if not isinstance(value, (str, int)) or len(str(value)) > MAX_EXTENSION_LENGTH:  # bool is an int
+            raise InvalidEvent(f"extension attribute {name} is not a short string, integer or boolean")
+
+
+def parse(body: bytes, *, known_types_only: bool = True, max_bytes: int = MAX_EVENT_BYTES) -> Event:
+    """Decode and validate an AMQP body; raise InvalidEvent with a reason that is safe to log.
+
+    The body is bounded before it is decoded (size, depth, number length, characters): whatever a
+    publisher wrote ends as an InvalidEvent, never as another exception that would kill a worker."""
     try:
-        raw = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InvalidEvent(f"body is not UTF-8 JSON: {type(exc).__name__}") from None
+        raw = bounded_json.loads(body, max_bytes=max_bytes)
+    except bounded_json.RefusedJson as exc:
+        raise InvalidEvent(f"body refused: {exc.code}") from None
     if not isinstance(raw, dict):
         raise InvalidEvent("body is not a JSON object")
+    _drop_extensions(raw)
     try:
         envelope = _envelope_schema.load(raw)
     except ValidationError as exc:

@@ -32,6 +32,7 @@ from ..db import dialect_insert
 from ..broker.connection import parameters
 from ..broker.topology import Topology, dead_letter_queue, delay_queue, retry_exchange
 from ..events import Event, InvalidEvent, parse
+from ..events.envelope import MAX_EVENT_BYTES, MAX_PARTNER_EVENT_BYTES
 from ..faults import failpoint
 from . import metrics
 from .backoff import Backoff
@@ -172,8 +173,10 @@ class ConsumerRunner:
                     return False
 
     def _handle(self, delivery: Delivery, channel) -> None:
+        # A partner-writable queue (one with a list of accepted types) takes small messages only.
+        limit = MAX_PARTNER_EVENT_BYTES if delivery.queue in self.accepted_types else MAX_EVENT_BYTES
         try:
-            event = parse(delivery.body)
+            event = parse(delivery.body, max_bytes=limit)
         except InvalidEvent as exc:
             self._dead_letter(delivery, channel, reason=str(exc), error_type="InvalidEvent", attempts=0)
             return
