@@ -82,8 +82,14 @@ def _b64(part: dict) -> str:
     return base64.urlsafe_b64encode(json.dumps(part).encode()).rstrip(b"=").decode()
 
 
+def _claims() -> dict:
+    """Everything a valid admin token carries but its signature and unit."""
+    now = int(time.time())
+    return {"sub": "admin-1", "roles": ["admin"], "iat": now, "exp": now + 3600, "iss": "motcua", "aud": "motcua"}
+
+
 def _unsigned() -> str:
-    claims = {"sub": "admin-1", "roles": ["admin"], "exp": int(time.time()) + 3600}
+    claims = _claims()
     return f"{_b64({'alg': 'none', 'typ': 'JWT'})}.{_b64(claims)}."
 
 
@@ -92,14 +98,13 @@ def _signed(claims: dict, algorithm: str = "HS256") -> Callable[[], str]:
     def make() -> str:
         with warnings.catch_warnings():  # the test secret is short for HS512, which is the point: it is refused
             warnings.simplefilter("ignore", jwt.warnings.InsecureKeyLengthWarning)
-            return jwt.encode({"sub": "admin-1", "roles": ["admin"], "exp": int(time.time()) + 3600, **claims},
-                              TEST_SECRET, algorithm=algorithm)
+            return jwt.encode({**_claims(), **claims}, TEST_SECRET, algorithm=algorithm)
     return make
 
 
 def _without(claim: str) -> Callable[[], str]:
     def make() -> str:
-        claims = {"sub": "admin-1", "roles": ["admin"], "exp": int(time.time()) + 3600}
+        claims = _claims()
         claims.pop(claim)
         return jwt.encode(claims, TEST_SECRET, algorithm="HS256")
     return make
@@ -118,6 +123,11 @@ BAD_TOKENS = {
     "roles-not-a-list": _signed({"roles": "admin"}),
     "no-roles": _without("roles"),
     "unit-not-a-string": _signed({"unit": 4222}),
+    "no-issued-at": _without("iat"),
+    "other-issuer": _signed({"iss": "https://sso.elsewhere.gov.vn"}),
+    "no-audience": _without("aud"),
+    "other-audience": _signed({"aud": "another-system"}),
+    "lives-a-month": _signed({"exp": int(time.time()) + 30 * 24 * 3600}),
     "not-bearer": "basic",
 }
 PROTECTED = [e for e in ENDPOINTS if e.scope != "public" and not e.variant]

@@ -29,6 +29,17 @@ def test_a_valid_token_gives_the_principal():
     pytest.param(jwt.encode({"sub": "u", "roles": ["admin"], "exp": int(time.time()) + 60}, SECRET, algorithm="HS512"),
                  id="other-algorithm"),
     pytest.param("not-a-jwt", id="garbage"),
+    pytest.param(issue_token(secret=SECRET, roles=["admin"], unit="14", issuer="https://elsewhere"), id="other-issuer"),
+    pytest.param(issue_token(secret=SECRET, roles=["admin"], unit="14", issuer=""), id="no-issuer"),
+    pytest.param(issue_token(secret=SECRET, roles=["admin"], unit="14", audience="other-app"), id="other-audience"),
+    pytest.param(issue_token(secret=SECRET, roles=["admin"], unit="14", audience=""), id="no-audience"),
+    pytest.param(issue_token(secret=SECRET, roles=["admin"], unit="14", ttl_seconds=30 * 24 * 3600),
+                 id="lives-a-month"),
+    pytest.param(jwt.encode({"sub": "u", "roles": ["admin"], "exp": int(time.time()) + 60, "iss": "motcua",
+                             "aud": "motcua"}, SECRET, algorithm="HS256"), id="no-issued-at"),
+    pytest.param(jwt.encode({"sub": "u", "roles": ["admin"], "iat": int(time.time()), "exp": int(time.time()) + 60,
+                             "iss": "motcua", "aud": "motcua"}, SECRET, algorithm="HS256",
+                            headers={"kid": "0123456789abcdef"}), id="unknown-key-id"),
 ])
 def test_bad_tokens_are_refused(token):
     with pytest.raises(Unauthenticated) as caught:
@@ -39,3 +50,23 @@ def test_bad_tokens_are_refused(token):
 def test_unsupported_algorithm_setting_is_refused_at_start():
     with pytest.raises(ValueError):
         TokenVerifier(algorithm="none", secret=SECRET)
+
+
+def test_a_rotated_secret_signs_no_one_out_and_a_retired_one_is_refused():
+    """Rotation: the new secret signs, the previous one still verifies the tokens it signed; once it
+    is dropped from MOTCUA_JWT_PREVIOUS_SECRETS, so are they."""
+    old, new = SECRET, "rotated-secret-abcdef0123456789abcdef"
+    before = issue_token(secret=old, roles=["leader"], unit="126", sub="u-old")
+    rotating = TokenVerifier(algorithm="HS256", secret=new, previous_secrets=[old])
+    assert rotating.verify(before).sub == "u-old"
+    assert rotating.verify(issue_token(secret=new, roles=["leader"], unit="126", sub="u-new")).sub == "u-new"
+    assert jwt.get_unverified_header(before)["kid"] != jwt.get_unverified_header(
+        issue_token(secret=new, roles=["leader"], unit="126"))["kid"]
+    with pytest.raises(Unauthenticated):
+        TokenVerifier(algorithm="HS256", secret=new).verify(before)
+
+
+def test_the_key_id_does_not_reveal_the_secret():
+    token = issue_token(secret=SECRET, roles=["leader"], unit="126")
+    kid = jwt.get_unverified_header(token)["kid"]
+    assert len(kid) == 16 and kid not in SECRET and SECRET not in token

@@ -41,9 +41,15 @@ def sign(key, claims, kid="province-key-1"):
 
 def test_tokens_signed_by_the_province_are_accepted(sso):
     key, url = sso
-    verifier = TokenVerifier(algorithm="RS256", secret="", jwks_url=url)
-    token = sign(key, {"sub": "sso-42", "roles": ["leader"], "unit": "14", "exp": int(time.time()) + 60})
-    assert verifier.verify(token).unit == "14"
+    verifier = TokenVerifier(algorithm="RS256", secret="", jwks_url=url, issuer="https://sso.sonla.gov.vn",
+                             audience="motcua")
+    now = int(time.time())
+    claims = {"sub": "sso-42", "roles": ["leader"], "unit": "14", "iat": now, "exp": now + 60,
+              "iss": "https://sso.sonla.gov.vn", "aud": "motcua"}
+    assert verifier.verify(sign(key, claims)).unit == "14"
+    for other in ({"iss": "https://sso.hanoi.gov.vn"}, {"aud": "another-system"}):  # minted for someone else
+        with pytest.raises(Unauthenticated):
+            verifier.verify(sign(key, {**claims, **other}))
 
 
 def test_other_keys_and_hs256_tokens_are_refused_under_rs256(sso):

@@ -40,7 +40,9 @@ def create_service_app(spec: ServiceSpec, settings: Settings | None = None) -> F
     app.extensions["motcua"] = runtime
     app.extensions["motcua_verifier"] = TokenVerifier(
         algorithm=runtime.settings.motcua_jwt_algorithm, secret=runtime.settings.motcua_jwt_secret,
-        jwks_url=runtime.settings.motcua_jwks_url, audience=runtime.settings.motcua_jwt_audience)
+        jwks_url=runtime.settings.motcua_jwks_url, audience=runtime.settings.motcua_jwt_audience,
+        issuer=runtime.settings.motcua_jwt_issuer, max_lifetime=runtime.settings.motcua_jwt_max_lifetime,
+        previous_secrets=[key.strip() for key in runtime.settings.motcua_jwt_previous_secrets.split(",") if key.strip()])
     api = ServiceApi(app)  # errors documented as the problem+json they are
     register_errors(app)  # after Api(): ours replaces flask-smorest's own HTTPException handler
 

@@ -2,14 +2,22 @@
 
 Tokens are JWTs: HS256 with MOTCUA_JWT_SECRET by default, RS256 against a provincial JWKS as the
 option for single sign-on. Only the algorithm configured is accepted (`alg: none` and algorithm
-confusion are refused), `exp` and `sub` are required, and a token naming an unknown role is refused
-whole rather than trusted in part. Unit scope (an officer sees their unit and the units below) is
-decided by the service that owns the data, with `Principal.unit`.
+confusion are refused); `sub`, `exp` and `iat` are required, `iss` and `aud` must be the configured
+issuer and audience (a token minted for another system is not ours), and a token may not live longer
+than MOTCUA_JWT_MAX_LIFETIME (a stolen long-lived token is not a permanent key). A token naming an
+unknown role is refused whole rather than trusted in part. Unit scope (an officer sees their unit and
+the units below) is decided by the service that owns the data, with `Principal.unit`.
+
+Rotation (HS256): every token names its key in the header (`kid`, a fingerprint of the secret, which
+says nothing about it). After a new MOTCUA_JWT_SECRET is set, the old one goes into
+MOTCUA_JWT_PREVIOUS_SECRETS: tokens it signed stay valid until they expire, new ones are signed with
+the new secret, and nobody is signed out. RS256 keys are named by the JWKS's own `kid`.
 """
 from __future__ import annotations
 
 import argparse
 import functools
+import hashlib
 import time
 from dataclasses import dataclass
 from typing import Callable, Iterable
@@ -22,6 +30,15 @@ from .errors import Forbidden, Unauthenticated
 ROLES = frozenset({"receptionist", "specialist", "leader", "admin", "auditor", "citizen", "postal_partner",
                    "province_system"})
 OFFICER_ROLES = frozenset({"receptionist", "specialist", "leader", "admin", "auditor"})
+ISSUER = "motcua"        # the defaults of MOTCUA_JWT_ISSUER and MOTCUA_JWT_AUDIENCE
+AUDIENCE = "motcua"
+MAX_LIFETIME = 12 * 3600  # seconds, the default of MOTCUA_JWT_MAX_LIFETIME: a working day with room
+LEEWAY = 30  # seconds of clock difference tolerated between the token's issuer and us
+
+
+def key_id(secret: str) -> str:
+    """The `kid` naming an HS256 secret: a fingerprint, from which the secret cannot be recovered."""
+    return hashlib.sha256(b"motcua-jwt-kid:" + secret.encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -36,21 +53,39 @@ class Principal:
 
 
 class TokenVerifier:
-    def __init__(self, *, algorithm: str, secret: str, jwks_url: str = "", audience: str = ""):
+    def __init__(self, *, algorithm: str, secret: str, jwks_url: str = "", audience: str = AUDIENCE,
+                 issuer: str = ISSUER, max_lifetime: int = MAX_LIFETIME, previous_secrets: Iterable[str] = ()):
         if algorithm not in ("HS256", "RS256"):
             raise ValueError(f"unsupported MOTCUA_JWT_ALGORITHM {algorithm}")
         self.algorithm = algorithm
         self.secret = secret
+        # Every HS256 key still accepted, by kid: the current one first.
+        self.secrets = {key_id(key): key for key in (secret, *previous_secrets) if key}
         self.audience = audience or None
+        self.issuer = issuer or None
+        self.max_lifetime = max_lifetime
         self._jwks = jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=300) if algorithm == "RS256" else None
+
+    def _key(self, token: str):
+        if self._jwks:
+            return self._jwks.get_signing_key_from_jwt(token).key
+        kid = jwt.get_unverified_header(token).get("kid")
+        if kid is None:
+            return self.secret  # a token from a tool that names no key: only the current one
+        if kid not in self.secrets:
+            raise jwt.InvalidKeyError("unknown kid")
+        return self.secrets[kid]
 
     def verify(self, token: str) -> Principal:
         try:
-            key = self._jwks.get_signing_key_from_jwt(token).key if self._jwks else self.secret
-            claims = jwt.decode(token, key, algorithms=[self.algorithm], audience=self.audience,
-                                options={"require": ["exp", "sub"]}, leeway=30)
+            claims = jwt.decode(token, self._key(token), algorithms=[self.algorithm], audience=self.audience,
+                                issuer=self.issuer, options={"require": ["exp", "iat", "sub"]}, leeway=LEEWAY)
         except jwt.PyJWTError as exc:
             raise Unauthenticated(f"Mã truy cập không hợp lệ ({type(exc).__name__}).", code="invalid_token") from None
+        lifetime = claims["exp"] - claims["iat"]
+        if not isinstance(lifetime, (int, float)) or lifetime > self.max_lifetime:
+            raise Unauthenticated(f"Mã truy cập có thời hạn quá dài (tối đa {self.max_lifetime} giây).",
+                                  code="invalid_token")
         roles = claims.get("roles")
         if not isinstance(roles, list) or not roles or not all(isinstance(r, str) for r in roles):
             raise Unauthenticated("Mã truy cập thiếu vai trò.", code="invalid_token")
@@ -95,19 +130,28 @@ def require(*roles: str) -> Callable:
 
 
 def issue_token(*, secret: str, roles: Iterable[str], unit: str | None, sub: str = "dev-user",
-                name: str = "Cán bộ thử nghiệm", ttl_seconds: int = 8 * 3600, algorithm: str = "HS256") -> str:
+                name: str = "Cán bộ thử nghiệm", ttl_seconds: int = 8 * 3600, algorithm: str = "HS256",
+                issuer: str = ISSUER, audience: str = AUDIENCE) -> str:
     """A development or test token; production tokens come from the province's identity provider."""
-    claims = {"sub": sub, "name": name, "roles": list(roles), "exp": int(time.time()) + ttl_seconds}
+    now = int(time.time())
+    claims = {"sub": sub, "name": name, "roles": list(roles), "iat": now, "exp": now + ttl_seconds}
+    if issuer:
+        claims["iss"] = issuer
+    if audience:
+        claims["aud"] = audience
     if unit:
         claims["unit"] = unit
-    return jwt.encode(claims, secret, algorithm=algorithm)
+    return jwt.encode(claims, secret, algorithm=algorithm, headers={"kid": key_id(secret)})
 
 
 def main() -> None:
     """`make token ROLE=receptionist UNIT=04222` prints a development token."""
-    from ..settings import COMMON
-    secret_setting = next(s for s in COMMON if s.name == "MOTCUA_JWT_SECRET")
     import os
+
+    from ..settings import COMMON
+
+    def setting(name: str):
+        return next(s for s in COMMON if s.name == name).read(os.environ)
 
     parser = argparse.ArgumentParser(description="Print a development JWT")
     parser.add_argument("--role", required=True, help="comma-separated roles")
@@ -120,8 +164,9 @@ def main() -> None:
     unknown = set(roles) - ROLES
     if unknown:
         raise SystemExit(f"unknown role(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(ROLES))}")
-    print(issue_token(secret=secret_setting.read(os.environ), roles=roles, unit=args.unit or None, sub=args.sub,
-                      name=args.name, ttl_seconds=args.ttl))
+    print(issue_token(secret=setting("MOTCUA_JWT_SECRET"), roles=roles, unit=args.unit or None, sub=args.sub,
+                      name=args.name, ttl_seconds=args.ttl, issuer=setting("MOTCUA_JWT_ISSUER"),
+                      audience=setting("MOTCUA_JWT_AUDIENCE")))
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from functools import cached_property
 import jwt
 from cryptography.hazmat.primitives import serialization
 
-from motcua_shared.web.auth import OFFICER_ROLES
+from motcua_shared.web.auth import OFFICER_ROLES, key_id
 
 from .accounts import Account
 
@@ -32,6 +32,7 @@ class TokenMinter:
         self.algorithm = settings.motcua_jwt_algorithm
         self.secret = settings.motcua_jwt_secret
         self.audience = settings.motcua_jwt_audience or None
+        self.issuer = settings.motcua_jwt_issuer or None
         self.ttl = settings.console_token_seconds
         self.key_file = settings.console_jwt_private_key_file
         self._cache: dict[str, tuple[str, float]] = {}
@@ -68,10 +69,12 @@ class TokenMinter:
             claims["unit"] = account.unit
         if self.audience:
             claims["aud"] = self.audience
+        if self.issuer:
+            claims["iss"] = self.issuer
         if self.algorithm == "RS256":
             token = jwt.encode(claims, self._private_key, algorithm="RS256", headers={"kid": self.kid})
         else:
-            token = jwt.encode(claims, self.secret, algorithm="HS256")
+            token = jwt.encode(claims, self.secret, algorithm="HS256", headers={"kid": key_id(self.secret)})
         if len(self._cache) > 10_000:  # sessions come and go: never grow without bound
             self._cache.clear()
         self._cache[session_key] = (token, expires)
