@@ -405,5 +405,8 @@ def test_the_compose_definitions_import_and_every_service_redeclares_its_topolog
                                 capture_output=True, text=True, timeout=60).stdout
         rows = [(line.split("\t") + [""])[:2] for line in listed.splitlines() if line.strip()]
         policy_of = dict(row for row in rows if row != ["name", "policy"])
-        bounded = {name for name, policy in policy_of.items() if policy == defs.policies()[0]["name"]}
-        assert bounded == set(defs.consumer_queues())
+        expected = {name: next((p["name"] for p in defs.policies() if re.search(p["pattern"], name)), "")
+                    for name in policy_of}
+        assert policy_of == expected  # every policy valid and in force where its pattern says
+        assert {n for n, p in policy_of.items() if p == "motcua-dead-letter-bounds"} == {
+            n for n in policy_of if n.endswith(".dlq")}

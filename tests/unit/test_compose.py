@@ -391,14 +391,25 @@ def test_the_definitions_declare_queues_exactly_as_the_code_does_and_policies_ne
     assert {(e["name"], e["type"]) for e in document["exchanges"]} == {(e.name, e.type) for e in topology.exchanges}
     assert {(b["source"], b["destination"], b["routing_key"]) for b in document["bindings"]} == {
         (b.exchange, b.queue, b.routing_key) for b in topology.bindings}
+    # Routing's answers queue is declared by routing at start (its binding key is a setting), not here.
+    answers = {"name": "routing.step-answers", "arguments": {"x-overflow": "reject-publish"}}
+    policed: dict[str, str] = {}
     for policy in document["policies"]:
-        matched = [q for q in document["queues"] if re.search(policy["pattern"], q["name"])]
+        matched = [q for q in [*document["queues"], answers] if re.search(policy["pattern"], q["name"])]
         assert matched
         for queue in matched:
+            assert queue["name"] not in policed, f"{queue['name']}: {policed.get(queue['name'])} and {policy['name']}"
+            policed[queue["name"]] = policy["name"]
             argument_keys = {k.removeprefix("x-") for k in queue["arguments"]}
             assert not argument_keys & set(policy["definition"]), (policy["name"], queue["name"])
             if "max-length" in policy["definition"]:  # never drop: only queues that refuse publishes
-                assert queue["arguments"].get("x-overflow") == "reject-publish", queue["name"]
+                overflow = queue["arguments"].get("x-overflow", policy["definition"].get("overflow"))
+                assert overflow == "reject-publish", queue["name"]
+    # Every queue that can fill up while nobody reads it is bounded: consumer queues and DLQs.
+    unbounded = {q["name"] for q in document["queues"]} - set(policed)
+    assert all(".retry." in name or name == "postal.pickups" for name in unbounded), unbounded
+    assert {"routing.step-answers", "postal.partner-reports"} <= {
+        name for name, policy in policed.items() if policy == "motcua-partner-queue-bounds"}
 
 
 def test_the_broker_container_loads_the_rendered_definitions_at_boot():

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 
-from motcua_shared.broker.catalogue import ROUTING_STEP_RESULTS, ROUTING_STEPS
+from motcua_shared.broker.catalogue import ROUTING_STEP_ANSWERS, ROUTING_STEP_RESULTS, ROUTING_STEPS
 from motcua_shared.broker.topology import Topology, consumer_queue
 
 LOCAL_STEPS_QUEUE = "routing.steps.local"
-ANSWERS_QUEUE = "routing.step-answers"
+ANSWERS_QUEUE = ROUTING_STEP_ANSWERS
 STEP_KEY_PREFIX = "step."
 
 _WORD = re.compile(r"^(\d{2}|\d{3}|\d{5}|\*|#)$")  # unit codes are 2, 3 or 5 digits

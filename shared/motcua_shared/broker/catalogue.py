@@ -17,6 +17,9 @@ ROUTING_STEPS = "routing.steps"
 ROUTING_STEP_RESULTS = "routing.step-results"
 POSTAL_PARTNER = "postal.partner"
 POSTAL_PICKUPS = "postal.pickups"  # both the exchange postal publishes to and the partner's queue
+# Routing's queue for the answers a province writes to routing.step-results (declared by routing at
+# start, bound to its reply-to key); named here because the broker's bounds must know it.
+ROUTING_STEP_ANSWERS = "routing.step-answers"
 
 
 def events_exchange(service: str) -> str:

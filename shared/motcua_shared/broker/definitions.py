@@ -34,13 +34,23 @@ administrator, `RABBITMQ_ADMIN_PASSWORD`) for the management UI and operators. N
 definitions imported at boot RabbitMQ does not create its default user, and rabbitmq.conf keeps
 guest to loopback connections should one ever exist.
 
-Policy: one, `motcua-consumer-queue-bounds`, on the services' consumer queues only: a `max-length`
-(the bound reliability.md §1.4 recommends next to at-least-once dead-lettering). It sets no key the
-code declares as an x-argument (those win over policies anyway, so there is nothing to conflict
-with); when a consumer queue is full its `x-overflow: reject-publish` makes the broker nack the
-publish, and the events wait in the publishers' outbox tables instead of filling the broker's
-disk. It is deliberately not applied to the DLQs, the delay queues or `postal.pickups`, whose
-default overflow (drop-head) would discard messages.
+Policies bound every queue that can grow without a consumer keeping up, so that nobody (a stopped
+worker, a flooding partner) can fill the broker's disk and block every publisher. Each sets no key
+the code declares as an x-argument (those win over policies anyway), their patterns are disjoint,
+and every bounded queue refuses publishes when full (`reject-publish`), never drops:
+- `motcua-consumer-queue-bounds`: the services' own consumer queues, `max-length` 1,000,000 (the
+  bound reliability.md §1.4 recommends next to at-least-once dead-lettering). When one is full the
+  broker nacks the publish and the events wait in the publishers' outbox tables.
+- `motcua-partner-queue-bounds`: the queues a partner writes to (`postal.partner-reports`,
+  `routing.step-answers`), 100,000 messages and 100 MiB: a partner's publishes are refused (nacked)
+  beyond that, and a partner must retry later, as contracts.md asks of it anyway.
+- `motcua-dead-letter-bounds`: every `<queue>.dlq`, 100,000 messages, `overflow: reject-publish`.
+  With at-least-once dead-lettering a full DLQ keeps the message in its source queue, where it is
+  retried, never lost; an alarm on the DLQ depth (docs/operations.md) says so long before.
+The delay queues hold messages for seconds and `postal.pickups` is drained by the partner under its
+own agreement; neither gets a policy (a plain `max-length` would drop their oldest messages).
+The largest message the broker accepts is set in rabbitmq.conf (`max_message_size`), next to the
+consumers' own bounds (events.envelope.MAX_EVENT_BYTES).
 """
 from __future__ import annotations
 
@@ -55,7 +65,7 @@ import sys
 from typing import Any, Iterable, Mapping
 
 from ..settings import COMMON, SERVICES
-from .catalogue import SUBSCRIPTIONS, system_topology
+from .catalogue import ROUTING_STEP_ANSWERS, SUBSCRIPTIONS, system_topology
 from .permissions import Permission, all_permissions, password_variable
 
 VHOST = "motcua"
@@ -63,6 +73,9 @@ HASHING_ALGORITHM = "rabbit_password_hashing_sha256"
 ADMIN_USER = "motcua-admin"
 ADMIN_PASSWORD_VARIABLE = "RABBITMQ_ADMIN_PASSWORD"
 CONSUMER_QUEUE_MAX_LENGTH = 1_000_000
+PARTNER_QUEUE_MAX_LENGTH = 100_000
+PARTNER_QUEUE_MAX_BYTES = 100 * 1024 * 1024
+DEAD_LETTER_MAX_LENGTH = 100_000
 
 _PLACEHOLDER = re.compile(r"@hash\(([A-Z][A-Z0-9_]*)\)@")
 
@@ -99,10 +112,30 @@ def consumer_queues() -> list[str]:
     return sorted(sub.queue for service in SERVICES for sub in SUBSCRIPTIONS[service])
 
 
+def partner_written_queues() -> list[str]:
+    """The queues a partner's publishes reach: those accepting only listed types, and routing's answers."""
+    accepting = [sub.queue for service in SERVICES for sub in SUBSCRIPTIONS[service] if sub.accepts is not None]
+    return sorted({*accepting, ROUTING_STEP_ANSWERS})
+
+
+def _exactly(queues: Iterable[str]) -> str:
+    return "^(" + "|".join(re.escape(q) for q in queues) + ")$"
+
+
 def policies(vhost: str = VHOST) -> list[dict[str, Any]]:
-    pattern = "^(" + "|".join(re.escape(q) for q in consumer_queues()) + ")$"
-    return [{"vhost": vhost, "name": "motcua-consumer-queue-bounds", "pattern": pattern, "apply-to": "queues",
-             "priority": 0, "definition": {"max-length": CONSUMER_QUEUE_MAX_LENGTH}}]
+    internal = [q for q in consumer_queues() if q not in partner_written_queues()]
+
+    def policy(name: str, pattern: str, definition: dict[str, Any]) -> dict[str, Any]:
+        return {"vhost": vhost, "name": name, "pattern": pattern, "apply-to": "queues", "priority": 0,
+                "definition": definition}
+
+    return [
+        policy("motcua-consumer-queue-bounds", _exactly(internal), {"max-length": CONSUMER_QUEUE_MAX_LENGTH}),
+        policy("motcua-partner-queue-bounds", _exactly(partner_written_queues()),
+               {"max-length": PARTNER_QUEUE_MAX_LENGTH, "max-length-bytes": PARTNER_QUEUE_MAX_BYTES}),
+        policy("motcua-dead-letter-bounds", r"\.dlq$",
+               {"max-length": DEAD_LETTER_MAX_LENGTH, "overflow": "reject-publish"}),
+    ]
 
 
 def definitions(retry_delays: Iterable[float] | None = None, vhost: str = VHOST,
