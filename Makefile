@@ -6,7 +6,7 @@ SERVICES := intake routing notification postal reporting
 PACKAGES := $(SERVICES) console
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast test-browser screenshots token demo import bench load faults docs clean help
+.PHONY: run test test-fast test-browser screenshots token demo import bench load faults docs calendar-check clean help
 
 help:
 	@echo "make run     start all five services (API + worker each) and the console in the foreground"
@@ -19,6 +19,7 @@ help:
 	@echo "make faults  the fault suite: each fault under load, on private broker and database servers"
 	@echo "make test-browser   the console's journeys in headless Chromium (also part of make test)"
 	@echo "make screenshots    regenerate docs/screenshots/ (the console's main pages) on a live system"
+	@echo "make calendar-check DIR=path   check yearly calendar files (YYYY.csv) before installing them (no DIR: the shipped files and MOTCUA_CALENDAR_DIR)"
 	@echo "make docs    regenerate docs/configuration.md, docs/events (AsyncAPI, JSON Schemas), docs/openapi, broker definitions"
 
 $(STAMP): requirements.lock shared/pyproject.toml $(foreach s,$(PACKAGES),services/$(s)/pyproject.toml)
@@ -61,6 +62,10 @@ load: $(STAMP)
 
 faults: $(STAMP)
 	$(BIN)/python loadtest/fault_suite.py $(FAULT_ARGS)
+
+# The same check a service makes at start: a file that fails here would stop it (docs/calendar.md).
+calendar-check: $(STAMP)
+	$(BIN)/python -m motcua_shared.workcal check $(or $(DIR),$(MOTCUA_CALENDAR_DIR))
 
 docs: $(STAMP)
 	$(BIN)/python -m motcua_shared.settings > docs/configuration.md

@@ -13,7 +13,8 @@ contracts:
   postal partner run with a clock offset so that "now" is that day; some steps approved, some asking
   for a supplement that the desk then receives, some left open (the oldest of those are overdue at the
   period's end);
-- inter-agency dossiers whose province steps the province handler answers;
+- inter-agency dossiers whose province steps the province handler answers, among them at least one
+  liên thông death registration (1.010915) that climbs commune → district → province;
 - results returned at the counter, or carried home by the postal partner.
 
 At the end it prints the Biểu 06 summary of reporting for the district (unit 126), the results
@@ -341,7 +342,8 @@ def describe(plans: list[Plan]) -> None:
         f"{count(lambda p: p.desk != DISTRICT)} at commune desks; "
         f"{count(lambda p: p.channel == 'counter')} counter, {count(lambda p: p.channel == 'online')} online, "
         f"{count(lambda p: p.channel == 'postal')} by post; {count(lambda p: p.level == 'province')} province-level, "
-        f"{count(lambda p: p.inter_agency)} inter-agency; {count(lambda p: p.fate == 'supplement')} will need a "
+        f"{count(lambda p: p.inter_agency)} inter-agency ({count(lambda p: p.climbs)} through commune, district "
+        f"and province); {count(lambda p: p.fate == 'supplement')} will need a "
         f"supplement, {count(lambda p: p.fate == 'leave_open')} stay open; "
         f"{count(lambda p: p.return_method == 'postal')} want the result by post")
 

@@ -27,7 +27,11 @@ GIVEN = ("Văn Thắng", "Thị Hoa", "Văn Pọm", "Thị Ánh", "Văn Hùng", 
 HAMLETS = ("Bản Hưng Mai", "Bản Pá Hốc", "Bản Nà Hin", "Bản Huổi Mòn", "Bản Co Sáy", "Tổ dân phố 3")
 # Most dossiers still on the desks on the 28th arrived in the last few days; a few are a fortnight old.
 DAY_WEIGHTS = (1, 1, 1, 1, 1, 2, 3, 4, 5, 6)
-# The intake defaults (INTAKE_OFFICE_HOURS, INTAKE_RECEPTION_CUTOFF), which the demo does not change.
+# The inter-agency group that climbs all three levels in 2019 (commune → district → province): death
+# registration with survivor and funeral allowances. The first dossier of every plan is one, so the
+# demo always shows a route through the commune, the district and Sơn La.
+THREE_LEVEL_SHOWCASE = "1.010915"
+# The province defaults (MOTCUA_OFFICE_HOURS, MOTCUA_RECEPTION_CUTOFF), which the demo does not change.
 CALENDAR = WorkingCalendar()
 
 
@@ -45,6 +49,7 @@ class Plan:
     fate: str  # approve | supplement | leave_open
     applicant: dict = field(default_factory=dict)
     code: str = ""
+    climbs: bool = False  # its route goes commune → district → province
     supplemented: bool = False
     returned: bool = False
 
@@ -76,24 +81,38 @@ def ambiguous(due: datetime) -> bool:
 def plan_workload(seed: int, size: int) -> list[Plan]:
     rng = random.Random(seed)
     catalogue = load_catalogue()
-    by_level = {level: [p for p in catalogue.all() if p.level_on(PERIOD[0]) == level]
+    # Only procedures that existed in June 2019 (the groups created in 2023 and 2024 did not).
+    existing = [p for p in catalogue.all() if p.in_force_on(PERIOD[0])]
+    by_level = {level: [p for p in existing if p.level_on(PERIOD[0]) == level]
                 for level in ("commune", "district", "province")}
+    # Liên thông procedures whose 2019 route climbs from the commune to the province.
+    climbing = [p for p in existing if p.route_on(PERIOD[0]) == ("commune", "district", "province")]
     days = working_days(PERIOD[0], PERIOD[1] - timedelta(days=1))  # received before "today"
     plans = []
-    for _ in range(size):
-        level = rng.choices(("commune", "district", "province"), weights=(5, 4, 1))[0]
-        procedure = rng.choice(by_level[level])
+    for index in range(size):
+        kind = "climbing" if index == 0 else rng.choices(
+            ("commune", "district", "province", "climbing"), weights=(10, 8, 2, 1))[0]
+        if kind == "climbing":
+            procedure = catalogue.get(THREE_LEVEL_SHOWCASE) if index == 0 else rng.choice(climbing)
+        else:
+            procedure = rng.choice(by_level[kind])
+        level = str(procedure.level_on(PERIOD[0]))
         # An inter-agency dossier starts where the citizen lives: its route begins with the commune.
         at_district = level != "commune" and not procedure.inter_agency and rng.random() < 0.6
         desk = DISTRICT if at_district else rng.choice(DESK_COMMUNES)
         channel = rng.choices(("counter", "online", "postal"), weights=(6, 3, 1))[0]
         if channel == "postal" and not procedure.postal_allowed:
             channel = "counter"
+        # Online filing only where the procedure was offered online in June 2019 (level 3 or 4 then).
+        if channel == "online" and procedure.online_on(PERIOD[0]) == "none":
+            channel = "counter"
         # Decision 45/2016: where the procedure allows it, about a third of citizens want the result
         # brought home by the post; the reference partner carries it (on the demo's clock).
         return_method = "postal" if procedure.postal_allowed and rng.random() < 0.35 else "counter"
         fate = rng.choices(("approve", "supplement", "leave_open"), weights=(7, 2, 2))[0]
-        if level == "province" and fate == "leave_open":
+        if index == 0:
+            fate = "approve"  # the showcase goes all the way up to the province and back
+        if "province" in procedure.route_on(PERIOD[0]) and fate == "leave_open":
             fate = "approve"  # the province handler answers its steps whatever the district does
         family, given = rng.choice(FAMILY), rng.choice(GIVEN)
         applicant = {"full_name": f"{family} {given}", "id_number": f"0141{rng.randrange(10**8):08d}",
@@ -104,6 +123,7 @@ def plan_workload(seed: int, size: int) -> list[Plan]:
             if not ambiguous(due_at):
                 break
         plans.append(Plan(procedure.code, level, procedure.inter_agency, desk, channel, return_method,
-                          received_at, due_at, fate, applicant))
+                          received_at, due_at, fate, applicant,
+                          climbs=procedure.route_on(PERIOD[0]) == ("commune", "district", "province")))
     plans.sort(key=lambda p: p.received_at)
     return plans

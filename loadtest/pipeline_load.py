@@ -7,8 +7,10 @@ It builds a fresh system (a vhost, five PostgreSQL databases copied from migrate
 real worker processes, the development SMTP and SMS sinks on free loopback ports), then:
 
 - C submitter threads POST /api/v1/dossiers at the commune desks of Sông Mã (receptionists of each
-  commune, commune-level single-step procedures from the catalogue);
-- one officer thread per commune works routing's inbox through its API (claim, complete approved);
+  commune, every catalogue procedure a commune desk lodges today, the first dossier a liên thông
+  death registration whose route climbs to a provincial department);
+- one officer thread per commune, and one of the province, works routing's inbox through its API
+  (claim, complete approved), each the steps at its own unit;
 - a monitor thread polls the databases and the broker and records, per dossier, when each stage was
   first seen: a step in the inbox, `processed` at intake, counted by reporting, notified (the
   dossier_received and result_ready messages handed to both providers); and samples queue depths
@@ -75,13 +77,22 @@ def song_ma_communes(on: date) -> list[str]:
     return sorted(u.code for u in load_units().units_on(on) if "04168" <= u.code <= "04222")
 
 
-def commune_procedures() -> list:
-    """Commune-level procedures handled by one commune step in both hierarchies, not inter-agency."""
-    from motcua_shared.reference import load_catalogue
+def commune_procedures(on: date | None = None) -> list:
+    """Procedures in force on `on` (today by default) that a commune desk lodges, in the hierarchy of
+    that day: single-step ones, those with several steps at the commune (land, the district procedures
+    that passed to the commune on 01/07/2025), and the liên thông groups whose route climbs on to the
+    province (1.010915, 1.011537: commune → province since the district level closed)."""
+    from motcua_shared.reference import Level, load_catalogue
 
+    on = on or local_today()
     return [p for p in load_catalogue().all()
-            if p.level.value == "commune" and not p.inter_agency and len(p.route) == 1
-            and p.route == p.route_two_level and len(p.handlers_two_level) == 1]
+            if p.in_force_on(on) and p.route_on(on)[0] is Level.COMMUNE and p.level_on(on) is Level.COMMUNE]
+
+
+# The first dossier of every run is this liên thông group, so a run always has a route that leaves the
+# commune for a provincial department (commune → province today; commune → district → province in 2019).
+CLIMBING_PROCEDURE = "1.010915"
+PROVINCE = "14"
 
 
 def applicant(index: int) -> dict:
@@ -211,9 +222,10 @@ class LoadRun:
     def __post_init__(self):
         self.today = local_today()
         self.units = song_ma_communes(self.today)
-        self.procedures = commune_procedures()
+        self.procedures = commune_procedures(self.today)
         if not self.units or not self.procedures:
             raise LoadError("no Sông Mã commune or commune procedure in the reference data")
+        self.climbing = next(p for p in self.procedures if p.code == CLIMBING_PROCEDURE)
         self.lock = threading.Lock()
         self.stop = threading.Event()
         self.submitted_all = threading.Event()
@@ -233,7 +245,8 @@ class LoadRun:
             self.stop.wait(max(0.0, self.started + (index - 1) / self.rate - time.monotonic()))
         rng = random.Random(self.seed * 100_003 + index)
         unit = self.units[index % len(self.units)]
-        payload = dossier_payload(index, unit, rng.choice(self.procedures))
+        procedure = self.climbing if index == 1 else rng.choice(self.procedures)
+        payload = dossier_payload(index, unit, procedure)
         # The key makes a submission retried after a lost answer come back as the same dossier.
         headers = {**self.system.auth("receptionist", unit=unit), "Idempotency-Key": f"load-{self.seed}-{index}"}
         answer = self.client("intake").post("/api/v1/dossiers", json=payload, headers=headers)
@@ -244,6 +257,9 @@ class LoadRun:
             self.tracks[code] = Track(code, unit, time.monotonic())
 
     def officer(self, unit: str) -> None:
+        """An officer of `unit` works the open steps at that unit itself: a provincial officer's scope
+        covers every commune too, but the communes' own officers work theirs (two claims of one step
+        would collide)."""
         routing = self.client("routing")
         headers = self.system.auth("specialist", "leader", unit=unit, sub=f"officer-{unit}")
         while not self.stop.is_set():
@@ -253,7 +269,7 @@ class LoadRun:
             seen = time.monotonic()
             with self.lock:  # a step not yet in tracks: intake has not answered its submitter; next round
                 mine = [(step, self.tracks[step["dossier_code"]]) for step in answer.get_json()["items"]
-                        if step["dossier_code"] in self.tracks]
+                        if step["dossier_code"] in self.tracks and step["unit"] == unit]
             for _, track in mine:  # visible now, whatever the officer's own backlog
                 if track.step_visible is None:
                     track.step_visible = seen
@@ -361,7 +377,8 @@ class LoadRun:
     def run(self) -> dict:
         started = self.started = time.monotonic()
         deadline = started + self.duration_limit
-        threads = {"monitor": self.monitor, **{f"officer {u}": (lambda u=u: self.officer(u)) for u in self.units}}
+        threads = {"monitor": self.monitor,
+                   **{f"officer {u}": (lambda u=u: self.officer(u)) for u in (*self.units, PROVINCE)}}
         if self.extra_threads:
             threads["extra"] = self.run_extra
         pool = ThreadPoolExecutor(max_workers=len(threads) + self.concurrency, thread_name_prefix="load")

@@ -4,8 +4,11 @@ Intake owns the override table a province administrator edits (days off, make-up
 publishes every change as `vn.motcua.calendar.changed`. Routing computes step deadlines and pauses,
 and reporting a dossier's clock, with the same calendar, so each keeps a copy of the declarations in
 its own database (`calendar_overrides`, built by `apply`) and computes with
-`WorkingCalendar(overrides=...)` like intake does. Without any declaration the copy is the statutory
-calendar (the `holidays` package, then the weekend), which is also what intake seeds its table with.
+`WorkingCalendar(overrides=...)` like intake does. Without any declaration the copy is the official
+calendar (the yearly schedule files, `motcua_shared.workcal.official`), which is also what intake seeds
+its table with. Office hours and the reception cut-off are the province's settings
+(MOTCUA_OFFICE_HOURS, MOTCUA_RECEPTION_CUTOFF), read from the environment like every setting, so the
+three services compute with the same office day.
 
 Each process caches the calendar per database for `cache_seconds` and drops it at once when it applies
 a change itself; the other processes of the service see the change when their copy expires. Deadlines
@@ -13,16 +16,18 @@ already computed do not move, as at intake.
 """
 from __future__ import annotations
 
+import os
 import threading
 import time
-from datetime import datetime
-from typing import Any, Callable
+from datetime import datetime, time as clock_time
+from typing import Any, Callable, Mapping
 
 from sqlalchemy import BigInteger, Column, Date, MetaData, String, Table, select
 from sqlalchemy.orm import Session
 
 from .db import dialect_insert
-from .workcal import CalendarOverride, OverrideKind, WorkingCalendar
+from .settings import COMMON
+from .workcal import CalendarOverride, OfficeHours, OverrideKind, WorkingCalendar, parse_cutoff
 
 TABLE = "calendar_overrides"
 DEFAULT_CACHE_SECONDS = 30.0
@@ -39,6 +44,20 @@ def overrides_table(metadata: MetaData) -> Table:
         # Microseconds since the epoch of intake's `changed_at`: compared the same way by both dialects.
         Column("changed_at_us", BigInteger, nullable=False),
     )
+
+
+def province_office(environ: Mapping[str, str] | None = None) -> tuple[OfficeHours, clock_time | None]:
+    """The province's office hours and reception cut-off (MOTCUA_OFFICE_HOURS, MOTCUA_RECEPTION_CUTOFF)."""
+    env = os.environ if environ is None else environ
+    setting = {s.name: s for s in COMMON}
+    return (OfficeHours.parse(setting["MOTCUA_OFFICE_HOURS"].read(env)),
+            parse_cutoff(setting["MOTCUA_RECEPTION_CUTOFF"].read(env)))
+
+
+def province_calendar(overrides, environ: Mapping[str, str] | None = None) -> WorkingCalendar:
+    """The calendar every service computes with: the province's office day, cut-off and declarations."""
+    office_hours, cutoff = province_office(environ)
+    return WorkingCalendar(office_hours=office_hours, cutoff=cutoff, overrides=overrides)
 
 
 def _micros(moment: datetime) -> int:
@@ -79,10 +98,18 @@ class CalendarCopy:
             hit = self._cached.get(key)
             if hit and self._clock() - hit[0] < self.cache_seconds:
                 return hit[1]
-        built = WorkingCalendar(overrides=declared(session, self.table))
+        built = province_calendar(declared(session, self.table))
         with self._lock:
             self._cached[key] = (self._clock(), built)
         return built
+
+    def around_day_off(self, session: Session, day) -> tuple[WorkingCalendar, WorkingCalendar]:
+        """The copy's calendar with `day` a working day, and with it a day off: what a rescheduling
+        compares. Built from the declarations themselves, so it does not matter whether the
+        `calendar.changed` of that day has been applied yet (the two events may arrive in any order)."""
+        others = [override for override in declared(session, self.table) if override.day != day]
+        return (province_calendar([*others, CalendarOverride(day, OverrideKind.WORKING_DAY)]),
+                province_calendar([*others, CalendarOverride(day, OverrideKind.DAY_OFF)]))
 
     def apply(self, session: Session, data: dict[str, Any]) -> bool:
         kept = apply(session, self.table, data)

@@ -5,7 +5,11 @@ it into processes. This is the composition root: nothing is built at import time
 """
 from __future__ import annotations
 
+import logging
+import os
 from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
 from functools import cached_property
 from pathlib import Path
 from typing import Callable, Mapping
@@ -18,7 +22,30 @@ from .broker.topology import Topology
 from .db import make_engine, session_factory
 from .messaging import Outbox, OutboxStore, PeriodicJob
 from .messaging.consumer import Handler
-from .settings import Setting, Settings, load
+from .settings import COMMON, Setting, Settings, load
+from .workcal import DEFAULT_TIMEZONE, ScheduleFileError, install, missing_years
+
+log = logging.getLogger("motcua.calendar")
+
+
+def install_calendar(settings: Settings) -> None:
+    """Check the yearly calendar files (shipped and MOTCUA_CALENDAR_DIR) before the process does anything:
+    a bad file stops it with every file, line and problem named, never a half-loaded calendar. Also warns
+    when a year around now has no file, and when a province setting is still given by its former name."""
+    try:
+        install(getattr(settings, "motcua_calendar_dir", "") or None)
+    except ScheduleFileError as exc:
+        raise SystemExit(f"motcua: {exc}") from None
+    for setting in COMMON:
+        for alias in setting.deprecated_aliases:
+            if os.environ.get(alias) and not os.environ.get(setting.name):
+                log.warning("setting_deprecated", extra={"setting": alias, "replaced_by": setting.name})
+    year = datetime.now(ZoneInfo(DEFAULT_TIMEZONE)).year
+    missing = missing_years((year, year + 1))
+    if missing:
+        log.warning("calendar_year_not_loaded", extra={
+            "years": missing, "detail": "no official schedule file: deadlines of these years use the statutory "
+                                        "fallback (holidays package) without the decreed swaps"})
 
 
 @dataclass
@@ -59,6 +86,7 @@ class Runtime:
     def __post_init__(self):
         if self.settings is None:
             self.settings = load(self.spec.name, self.spec.settings)
+        install_calendar(self.settings)
 
     @cached_property
     def engine(self):

@@ -44,19 +44,39 @@ class Setting:
     help: str
     cast: Callable[[str], Any] = str
     secret: bool = False
+    # Former names still read (for one release) when the setting itself is not set.
+    deprecated_aliases: tuple[str, ...] = ()
 
     @property
     def attr(self) -> str:
         return self.name.lower()
 
     def read(self, environ: Mapping[str, str]) -> Any:
-        raw = environ.get(self.name)
+        name, raw = self.name, environ.get(self.name)
+        for alias in self.deprecated_aliases:
+            if raw is None or raw == "":
+                name, raw = alias, environ.get(alias)
         if raw is None or raw == "":
             return self.default
         try:
             return self.cast(raw)
         except ValueError as exc:  # a typo in the environment must stop the process with a clear line
-            raise SystemExit(f"motcua: setting {self.name}={raw!r} is invalid: {exc}") from None
+            raise SystemExit(f"motcua: setting {name}={raw!r} is invalid: {exc}") from None
+
+
+def _workcal():
+    # Imported when a value is read, not at import time: the calendar package must not depend on settings.
+    from . import workcal
+
+    return workcal
+
+
+def _checked_text(parse: Callable[[str], object]) -> Callable[[str], str]:
+    """Keep the text (readable in the generated reference) but refuse a value that does not parse."""
+    def cast(raw: str) -> str:
+        parse(raw)
+        return raw.strip()
+    return cast
 
 
 COMMON: tuple[Setting, ...] = (
@@ -67,7 +87,13 @@ COMMON: tuple[Setting, ...] = (
             "HS256 secret that signs and verifies bearer tokens.", secret=True),
     Setting("MOTCUA_JWT_ALGORITHM", "HS256", "HS256 (shared secret) or RS256 (verified against MOTCUA_JWKS_URL)."),
     Setting("MOTCUA_JWKS_URL", "", "JWKS URL of a provincial single sign-on, used when MOTCUA_JWT_ALGORITHM=RS256."),
-    Setting("MOTCUA_JWT_AUDIENCE", "", "Expected `aud` claim; empty means tokens carry none."),
+    Setting("MOTCUA_JWT_PREVIOUS_SECRETS", "",
+            "Comma-separated HS256 secrets replaced by MOTCUA_JWT_SECRET whose tokens are still accepted until "
+            "they expire (key rotation without signing anyone out).", secret=True),
+    Setting("MOTCUA_JWT_ISSUER", "motcua", "Required `iss` claim of every token (the province's identity provider "
+            "with RS256)."),
+    Setting("MOTCUA_JWT_AUDIENCE", "motcua", "Required `aud` claim of every token."),
+    Setting("MOTCUA_JWT_MAX_LIFETIME", 43_200, "Longest accepted token lifetime (`exp` − `iat`) in seconds.", int),
     Setting("MOTCUA_PUBLIC_BASE_URL", "http://127.0.0.1:8001",
             "Public address of the intake service, used in receipt and lookup links."),
     Setting("LOG_LEVEL", "INFO", "Python log level of every process."),
@@ -85,6 +111,21 @@ COMMON: tuple[Setting, ...] = (
             "goes to the queue's dead-letter queue.", _float_list),
     Setting("BROKER_HEARTBEAT", 30, "AMQP heartbeat in seconds.", int),
     Setting("RECONNECT_MAX_DELAY", 30.0, "Upper bound of the reconnection back-off in seconds.", float),
+    # The province's working time (docs/calendar.md): every service computes deadlines with the same
+    # office day, cut-off and yearly schedules.
+    Setting("MOTCUA_OFFICE_HOURS", "07:00-11:30,13:30-17:00",
+            "Office periods of a working day in the province (HH:MM-HH:MM, comma-separated); one working day is "
+            "their sum. Intake, routing and reporting all compute with it. Deprecated alias for one release: "
+            "INTAKE_OFFICE_HOURS.", _checked_text(lambda raw: _workcal().OfficeHours.parse(raw)),
+            deprecated_aliases=("INTAKE_OFFICE_HOURS",)),
+    Setting("MOTCUA_RECEPTION_CUTOFF", "15:00",
+            "A dossier received at or after this time (HH:MM) counts from the next working day; `off` disables "
+            "it. Deprecated alias for one release: INTAKE_RECEPTION_CUTOFF.",
+            _checked_text(lambda raw: _workcal().parse_cutoff(raw)), deprecated_aliases=("INTAKE_RECEPTION_CUTOFF",)),
+    Setting("MOTCUA_CALENDAR_DIR", "",
+            "Directory of the province's yearly calendar files (YYYY.csv: holidays, days in lieu, swaps); a file "
+            "there replaces the shipped file of its year. Every file is checked at start: a bad one stops the "
+            "service. Empty: the shipped files only (docs/calendar.md)."),
     Setting("MOTCUA_CLOCK_OFFSET_SECONDS", 0.0,
             "Test clock: seconds added to the wall clock by the scheduled jobs (deadlines, sweeps). Keep 0 in production.",
             float),

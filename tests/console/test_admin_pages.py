@@ -85,6 +85,11 @@ def test_procedures_are_found_with_or_without_diacritics(console):
     assert birth == "Trong ngày"
     marriage_status = everything.find("tr", attrs={"data-code": "1.004873"}).find_all("td")[3].get_text()
     assert marriage_status == "3 ngày làm việc"
+    # A fee no source publishes is not shown as free; the cell names who sets a published one.
+    permit = everything.find("tr", attrs={"data-code": "MC.014"}).find_all("td")[4]
+    assert permit.get_text() == "Chưa công bố"
+    fee = everything.find("tr", attrs={"data-code": "1.004873"}).find_all("td")[4]
+    assert fee["title"] == "Hà Tĩnh: NQ 253/2020/NQ-HĐND (không phải Sơn La)"
 
 
 def test_the_system_page_shows_each_service_reachable_and_rebuilds_reports(console):

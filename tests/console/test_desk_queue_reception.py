@@ -23,8 +23,8 @@ def test_the_queue_counts_and_lists_only_the_officers_unit(console):
     soup = page(client.get("/quay"))
     assert soup.find("a", string="Tiếp nhận hồ sơ mới")["href"] == "/tiep-nhan"
     tabs = {a.get_text(" ", strip=True) for a in soup.select(".tabs a")}
-    assert {"Chờ tiếp nhận 1", "Chờ bổ sung 1", "Có kết quả, chờ trả 1", "Yêu cầu rút 0",
-            "Bưu chính có vấn đề 0"} == tabs
+    assert {"Chờ tiếp nhận 1", "Quá hạn tiếp nhận 0", "Chờ bổ sung 1", "Chờ nộp phí, lệ phí, thuế 0",
+            "Có kết quả, chờ trả 1", "Yêu cầu rút 0", "Bưu chính có vấn đề 0"} == tabs
     assert _codes(soup) == [waiting] and elsewhere not in soup.get_text()
     row = soup.find("a", string=waiting).find_parent("tr").get_text(" ", strip=True)
     assert "Lò Văn Hùng" in row

@@ -1,4 +1,4 @@
-"""The day-off override table in intake's database: seeded from the `holidays` package, edited by a
+"""The day-off override table in intake's database: seeded from the yearly official schedule, edited by a
 province administrator, and read by the calendar that sets appointments (the calendar's own rules are
 tested in tests/unit/test_workcal*.py)."""
 from __future__ import annotations
@@ -7,7 +7,7 @@ from datetime import date, datetime, timezone
 
 from sqlalchemy import insert
 
-from motcua_shared.workcal import vietnam_year
+from motcua_shared.workcal import official_year
 
 from motcua_intake.calendar_store import CalendarStore
 from motcua_intake.models import calendar_overrides
@@ -65,14 +65,14 @@ def test_only_a_province_administrator_edits_the_calendar(desk):
     assert desk.count("calendar_overrides") == 1
 
 
-def test_the_seed_writes_the_package_days_once_and_never_overwrites_an_administrator(desk):
+def test_the_seed_writes_the_official_days_once_and_never_overwrites_an_administrator(desk):
     rt = desk.runtime
     desk.client.put("/api/v1/calendar/overrides/2026-04-30", headers=ADMIN,
                     json={"kind": "working_day", "note": "Trực lễ toàn tỉnh"})
     SPEC.seed(rt)
     seeded = desk.count("calendar_overrides")
     year = datetime.now(timezone.utc).year
-    package = sum(len(vietnam_year(y).days_off) + len(vietnam_year(y).weekend_workdays)
+    package = sum(len(official_year(y).days_off) + len(official_year(y).weekend_workdays)
                   for y in range(year - 1, year + 2))
     admin_day_in_range = year - 1 <= 2026 <= year + 1
     assert seeded == package + (0 if admin_day_in_range else 1)
@@ -82,7 +82,10 @@ def test_the_seed_writes_the_package_days_once_and_never_overwrites_an_administr
         "/api/v1/calendar/overrides", query_string={"year": 2026}, headers=ADMIN).get_json()["items"]}
     assert rows["2026-04-30"]["kind"] == "working_day" and rows["2026-04-30"]["source"] == "admin"
     if admin_day_in_range:
-        assert rows["2026-09-02"]["kind"] == "day_off" and rows["2026-09-02"]["source"] == "package"
+        assert rows["2026-09-02"]["kind"] == "day_off" and rows["2026-09-02"]["source"] == "schedule"
+        # The New Year 2026 swap, which the holidays package misses, comes from the 2026 file.
+        assert rows["2026-01-02"]["kind"] == "day_off" and rows["2026-01-10"]["kind"] == "working_day"
+        assert rows["2026-01-10"]["note"] == "Ngày làm bù (thay cho thứ Sáu 02/01/2026)"
 
 
 def test_each_process_reads_the_table_again_when_its_cache_expires(intake_database):
@@ -110,3 +113,17 @@ def test_each_process_reads_the_table_again_when_its_cache_expires(intake_databa
             assert not store.calendar(session).is_working_day(date(2026, 5, 5))
     finally:
         desk.close()
+
+
+def test_seeded_rows_only_list_the_schedule_and_the_files_decide(desk):
+    """A seeded row left from an earlier file (here: Mon 04/05/2026 off, which no file says) changes no
+    appointment: intake counts the days routing and reporting count (the files and the declarations)."""
+    received = at("2026-04-23 09:00")
+    with desk.runtime.sessions.begin() as session:
+        session.execute(insert(calendar_overrides).values(
+            day=date(2026, 5, 4), kind="day_off", note="Ngày nghỉ của một tệp cũ", source="schedule",
+            updated_by="official-schedule", updated_at=datetime.now(timezone.utc)))
+    desk.runtime.extras["desk"].calendars.invalidate()
+    # Thu 23/04 09:00 + 5 working days: Fri 24, Tue 28, Wed 29, Mon 04/05, Tue 05/05 (Mon 27/04 in lieu of
+    # the Hùng Kings' Sunday, Thu 30/04 and Fri 01/05 holidays).
+    assert due_of(desk, received) == at("2026-05-05 09:00")

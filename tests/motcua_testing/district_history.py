@@ -21,7 +21,8 @@ Deterministic splits (documented here because the expected table is computed fro
   commune procedures are received at a commune (weights favour chứng thực and hộ tịch, the bulk of a
   commune desk's work), district procedures at the district desk (126); one in five one-stop
   dossiers is a district one. Provincial procedures are left out: their routes leave the district.
-  Inter-agency dossiers use the catalogue's inter-agency procedures (route commune → district),
+  Inter-agency dossiers use the catalogue's inter-agency procedures in force in 2019 whose route is
+  commune → district (not the death groups that climb on to the province, nor those lodged at the district),
   received at a commune; the steps come from routing's route plans (`motcua_routing.plans`), so an
   inter-agency dossier is worked by the commune, then by the district (unit 126).
 - **Early / on time.** Of the resolved dossiers, 4/5 (rounded) are early (ended on an earlier day
@@ -126,9 +127,14 @@ def _procedures() -> dict[str, tuple[list, list[int]]]:
     found = {"commune": ([], []), "district": ([], []), "inter_agency": ([], [])}
     for procedure in load_catalogue().all():
         level = str(procedure.level_on(day))
+        if not procedure.in_force_on(day):
+            continue  # a group created later (1.011537 in 2023, MC.011 in 2024) has no 2019 dossiers
         if procedure.inter_agency:
-            found["inter_agency"][0].append(procedure)
-            found["inter_agency"][1].append(1)
+            # Only the commune → district groups: the death groups climb on to the province, and the
+            # land conversion (inter-agency with the tax office) is lodged at the district itself.
+            if procedure.route_on(day) == ("commune", "district"):
+                found["inter_agency"][0].append(procedure)
+                found["inter_agency"][1].append(1)
         elif level in ("commune", "district"):
             weights = COMMUNE_WEIGHTS if level == "commune" else DISTRICT_WEIGHTS
             found[level][0].append(procedure)

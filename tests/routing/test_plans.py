@@ -36,9 +36,13 @@ def test_budgets_add_up_to_the_total_exactly(total):
 def test_budgets_follow_the_weights():
     plan = RoutePlans.from_rows(read_plan_rows(), CATALOGUE).for_dossier(
         CATALOGUE.get("1.001776"), Hierarchy.THREE_LEVEL, "counter")
+    # Decree 20/2021 Art. 8: the commune 3 working days, Phòng LĐ-TB&XH 7, the district chair 3 (13 in all).
     assert [(s.level, s.action, s.weight) for s in plan.steps] == [
-        ("commune", "process", 20), ("district", "appraise", 56), ("district", "sign", 24)]
-    assert plan.budgets(10 * 480) == [960, 2685, 1155]
+        ("commune", "process", 3), ("district", "appraise", 7), ("district", "sign", 3)]
+    assert plan.budgets(13 * 480) == [3 * 480, 7 * 480, 3 * 480]
+    # A total that does not split evenly still adds up, by largest remainder in quarter hours:
+    # 10 days = 4800 min = 320 quarters; 320*3/13 = 73.8, 320*7/13 = 172.3, so 74 + 172 + 74 = 320.
+    assert plan.budgets(10 * 480) == [74 * 15, 172 * 15, 74 * 15]
 
 
 def test_a_channel_variant_wins_over_the_standard_plan_and_a_missing_plan_is_derived():

@@ -28,6 +28,7 @@ OFFICERS = ("receptionist", "specialist", "leader", "admin", "auditor")
 READERS = OFFICERS + ("citizen",)
 DESK = ("receptionist", "admin")
 HANDLERS = ("specialist", "leader")
+AGENCY = ("receptionist", "specialist", "leader", "admin")  # the competent agency's decisions (intake)
 REPORTERS = ("leader", "auditor", "admin")
 
 
@@ -281,6 +282,19 @@ ENDPOINTS: list[Endpoint] = [
              worlds=("2L",), mutates=True),
     Endpoint("intake", "GET", "/api/v1/dossiers/<string:code>/supplement-request", READERS, "object",
              intake_dossier("supplement_required", "/supplement-request"), hidden=DOSSIER_NOT_FOUND, worlds=("2L",)),
+    # The competent agency's decisions (issue 14): its officers, or the desk recording them.
+    Endpoint("intake", "POST", "/api/v1/dossiers/<string:code>/stop", AGENCY, "object",
+             intake_dossier("received", "/stop", {"ground": "other", "reason": "Lý do khác."}),
+             hidden=DOSSIER_NOT_FOUND, mutates=True),
+    Endpoint("intake", "GET", "/api/v1/dossiers/<string:code>/stop-notice", READERS, "object",
+             intake_dossier("stopped", "/stop-notice"), hidden=DOSSIER_NOT_FOUND),
+    Endpoint("intake", "POST", "/api/v1/dossiers/<string:code>/payment-request", AGENCY, "object",
+             intake_dossier("in_progress", "/payment-request", {"obligation": "fee", "amount_vnd": 10000,
+                                                                 "purpose": "Lệ phí"}),
+             hidden=DOSSIER_NOT_FOUND, mutates=True),
+    Endpoint("intake", "POST", "/api/v1/dossiers/<string:code>/payment", DESK, "object",
+             intake_dossier("awaiting_payment", "/payment", {"method": "cash", "receipt_number": "BL-1"}),
+             hidden=DOSSIER_NOT_FOUND, mutates=True),
     Endpoint("intake", "POST", "/api/v1/dossiers/<string:code>/withdrawal", DESK, "object",
              intake_dossier("withdrawal_requested", "/withdrawal", {}), hidden=DOSSIER_NOT_FOUND, mutates=True),
     Endpoint("intake", "POST", "/api/v1/dossiers/<string:code>/withdrawal-request", ("admin", "citizen", "receptionist"),
@@ -370,6 +384,9 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("reporting", "GET", "/api/v1/reports/event-counts", REPORTERS, "global",
              fixed("/api/v1/reports/event-counts"),
              why="how many events of each type the service took in: operational counters, no unit's data"),
+    Endpoint("reporting", "GET", "/api/v1/reports/periods", REPORTERS, "global",
+             fixed("/api/v1/reports/periods", query={"year": 2019}),
+             why="the official reporting periods of a year (fixed by decree): dates, no unit's data"),
     Endpoint("reporting", "GET", "/api/v1/reports/indicators", REPORTERS, "unit", report("indicators"),
              hidden=UNIT_OUT, admin_without_unit=False),
     Endpoint("reporting", "GET", "/api/v1/reports/summary", REPORTERS, "unit", report("summary"),

@@ -140,7 +140,8 @@ class Intake(Service):
 
     def dossier(self, world: str, unit: str = A, state: str = "received", fresh: bool = False) -> str:
         """A dossier of `unit` in `state` (received, submitted, refused, processed, supplement_required
-        (at reception), processing_supplement, withdrawal_requested, apologised)."""
+        (at reception), processing_supplement, withdrawal_requested, apologised, in_progress,
+        awaiting_payment, stopped)."""
         if not fresh:
             return self.once(("dossier", world, unit, state), lambda: self.dossier(world, unit, state, True))
         code = self.receive(unit, world, submitted=state in ("submitted", "refused", "supplement_required"))
@@ -158,6 +159,15 @@ class Intake(Service):
                 "note": "Thiếu bản sao Giấy khai sinh."})
         elif state == "withdrawal_requested":
             self.act(code, "withdrawal-request", {"reason": "Công dân không còn nhu cầu."})
+        elif state in ("in_progress", "awaiting_payment"):  # routing started it; a fee asked for (issue 14)
+            self.deliver(route_events.ROUTE_STARTED, {
+                "dossier_code": code, "started_at": now.isoformat(), "due_at": (now + timedelta(days=5)).isoformat(),
+                "steps": [{"step_id": "S-1", "sequence": 1, "unit": unit, "unit_path": path(unit, world),
+                           "level": "commune", "action": "process", "budget_hours": 40.0}]})
+            if state == "awaiting_payment":
+                self.act(code, "payment-request", {"obligation": "fee", "amount_vnd": 10000, "purpose": "Lệ phí"})
+        elif state == "stopped":  # the agency stopped it with its reason (issue 14)
+            self.act(code, "stop", {"ground": "not_eligible", "reason": "Không đủ điều kiện."})
         elif state == "apologised":  # routing's apology with a new appointment (Mẫu 04)
             self.deliver(route_events.APOLOGY_ISSUED, {
                 "dossier_code": code, "original_due_at": now.isoformat(), "new_due_at": now.isoformat(),

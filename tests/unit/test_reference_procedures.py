@@ -71,7 +71,9 @@ def test_every_field_fits_the_contract_enums(raw_procedures):
         assert row["online"] in {"full", "partial", "none"}
         assert row["postal_allowed"] in {"true", "false"}
         assert row["inter_agency"] in {"true", "false"}
-        assert row["fee_basis"] in {"published", "free", "derived"}
+        assert row["fee_basis"] in {"published", "free", "derived", "unpublished"}
+        assert row["fee_source"], row["code"]
+        assert row["online_2019"] in {"level_4", "level_3", "none"}
         assert set(row["route"].split()) <= {"commune", "district", "province"}
         assert set(row["route_two_level"].split()) <= {"commune", "province"}
         assert row["source"], row["code"]
@@ -91,13 +93,14 @@ def test_codes_are_unique_and_shaped_like_national_codes_where_known(catalogue, 
 def test_fees_are_non_negative_integers_and_free_means_zero(raw_procedures):
     for row in raw_procedures:
         assert row["fee_vnd"].isdigit(), row["code"]
-        if row["fee_basis"] == "free":
+        if row["fee_basis"] in ("free", "unpublished"):
+            # unpublished: no amount was found; 0 then means "not known", never "free"
             assert row["fee_vnd"] == "0", row["code"]
 
 
 def test_every_value_not_read_from_the_source_is_explained(raw_procedures):
     for row in raw_procedures:
-        if row["fee_basis"] == "derived" or not row["processing_time_as_published"]:
+        if row["fee_basis"] in ("derived", "unpublished") or not row["processing_time_as_published"]:
             assert row["notes"], row["code"]
 
 
@@ -313,6 +316,9 @@ DOCUMENT = {
         ),
         ({"handlers": "commune:astrology"}, "roles"),
         ({"fee_vnd": "5000", "fee_basis": "free"}, "fee"),
+        ({"fee_vnd": "5000", "fee_basis": "unpublished"}, "fee"),
+        ({"fee_source": ""}, "fee_source"),
+        ({"online_2019": "full"}, "full"),
         ({"online": "level4"}, "level4"),
         ({"postal_allowed": "yes"}, "true/false"),
         ({"code": "1001193"}, "neither national"),

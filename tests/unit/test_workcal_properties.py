@@ -171,6 +171,13 @@ def test_elapsed_working_time_adds_up_and_is_antisymmetric(cal, a, b, c):
 
 
 PACKAGE = holidays.country_holidays("VN", years=range(2009, 2033))
+# The yearly schedule files agree with the package everywhere except the New Year 2026 swap, which the
+# package misses (Công văn 12729/VPCP-KGVX: Fri 02/01/2026 off, Sat 10/01/2026 worked; docs/calendar.md).
+FILE_CORRECTIONS = {date(2026, 1, 2): False, date(2026, 1, 10): True}
+
+
+def official_working_day(day: date) -> bool:
+    return FILE_CORRECTIONS.get(day, PACKAGE.is_working_day(day))
 
 
 @FAST
@@ -179,11 +186,12 @@ PACKAGE = holidays.country_holidays("VN", years=range(2009, 2033))
     st.integers(min_value=1, max_value=40),
 )
 def test_working_days_agree_with_the_package(d, n):
-    """Oracle: the package's own is_working_day, walked by hand from a 09:00 receipt."""
-    assume(PACKAGE.is_working_day(d))
+    """Oracle: the package's own is_working_day (with the files' one correction), walked by hand from a
+    09:00 receipt."""
+    assume(official_working_day(d))
     expected, left = d, n
     while left:
         expected += timedelta(days=1)
-        left -= PACKAGE.is_working_day(expected)
+        left -= official_working_day(expected)
     due = WorkingCalendar().add(datetime.combine(d, time(9), tzinfo=VN), n, "working_days")
     assert due == datetime.combine(expected, time(9), tzinfo=VN)

@@ -98,5 +98,16 @@ def size(value) -> str:
     return f"{int(amount)} byte"
 
 
+def working_time(minutes) -> str:
+    """Working minutes as the desk reads a time limit: "7 giờ 30 phút", "45 phút" (sign dropped)."""
+    try:
+        hours, rest = divmod(abs(int(minutes)), 60)
+    except (TypeError, ValueError):
+        return str(minutes)
+    if hours and rest:
+        return f"{hours} giờ {rest} phút"
+    return f"{hours} giờ" if hours else f"{rest} phút"
+
+
 FILTERS = {"when": when, "day": day, "iso": iso, "money": money, "status_text": status_text,
-           "status_tag": status_tag, "number": number, "size": size}
+           "status_tag": status_tag, "number": number, "size": size, "working_time": working_time}

@@ -1,18 +1,7 @@
 """Settings of the intake service beyond the common ones."""
 from __future__ import annotations
 
-from datetime import time
-from typing import Callable
-
 from motcua_shared.settings import Setting
-from motcua_shared.workcal import OfficeHours
-
-
-def parse_cutoff(raw: str) -> time | None:
-    if raw.strip().lower() == "off":
-        return None
-    hours, _, minutes = raw.strip().partition(":")
-    return time(int(hours), int(minutes or 0))
 
 
 def part_size(raw: str) -> int:
@@ -23,12 +12,12 @@ def part_size(raw: str) -> int:
     return value
 
 
-def _checked(parse: Callable[[str], object]) -> Callable[[str], str]:
-    """Keep the text (readable in the generated reference) but refuse a value that does not parse."""
-    def cast(raw: str) -> str:
-        parse(raw)
-        return raw.strip()
-    return cast
+def acceptance_hours(raw: str) -> int:
+    """1 to 40 working hours (a working week): the desk's time limit for a submission (acceptance.py)."""
+    value = int(raw)
+    if not 1 <= value <= 40:
+        raise ValueError("between 1 and 40 working hours")
+    return value
 
 
 SETTINGS = (
@@ -38,12 +27,8 @@ SETTINGS = (
     Setting("INTAKE_ID_HASH_KEY", "dev-identity-key-change-me-0123456789",
             "Key of the HMAC-SHA256 under which citizens' identity numbers are compared (public lookup, a "
             "citizen's own dossiers). After changing it run `python -m motcua_intake rehash`.", secret=True),
-    Setting("INTAKE_OFFICE_HOURS", "07:00-11:30,13:30-17:00",
-            "Office periods of a working day (HH:MM-HH:MM, comma-separated); one working day is their sum.",
-            _checked(OfficeHours.parse)),
-    Setting("INTAKE_RECEPTION_CUTOFF", "15:00",
-            "A dossier received at or after this time (HH:MM) counts from the next working day; `off` disables it.",
-            _checked(parse_cutoff)),
+    # Office hours and the reception cut-off are the province's (MOTCUA_OFFICE_HOURS, MOTCUA_RECEPTION_CUTOFF
+    # in motcua_shared.settings): every service computes with them.
     Setting("INTAKE_CALENDAR_CACHE_SECONDS", 30.0,
             "How long a process keeps the day-off overrides it read before reading them again; a change made "
             "through the same process is seen at once.", float),
@@ -59,6 +44,12 @@ SETTINGS = (
     Setting("INTAKE_TRUSTED_PROXIES", 0,
             "Reverse proxies in front of the intake API that append to X-Forwarded-For; the client address is "
             "read that many hops from the right. 0: the peer address, the header is ignored.", int),
+    # The lifecycle (issue 14, acceptance.py): the desk's limit for a dossier submitted online or by post.
+    Setting("INTAKE_ACCEPTANCE_LIMIT_HOURS", 8,
+            "Working hours the desk has to accept or refuse a dossier submitted online or by post, counted from "
+            "its online submission, or from the post's delivery of its papers (office hours and days off "
+            "skipped); past it the dossier is flagged overdue in the queue and by the worker's sweep, never "
+            "accepted automatically. 1 to 40.", acceptance_hours),
     # The bulk import of past dossiers (issue 17, imports/).
     Setting("INTAKE_IMPORT_PART_SIZE", 200,
             "Dossiers applied per part of a bulk import: one transaction and one `vn.motcua.history.imported` "

@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 
 from motcua_shared.events import Event, registry
 from motcua_shared.events.catalogue import route, shipment
+from motcua_shared.events.catalogue.handover import ROUTE_HANDED_OVER
 
-from . import lifecycle, processing, returns, supplements
+from . import handovers, lifecycle, processing, returns, supplements
 from .desk import Desk
 from .lifecycle import TRANSITIONS
 
@@ -77,6 +78,15 @@ def build(desk: Desk) -> dict[str, Callable[[Session, Event], None]]:
         processing.apologised(session, dossier, issued_at=data["issued_at"], new_due_at=data["new_due_at"],
                               reason=data["reason"], unit=data["unit"])
 
+    def on_route_handed_over(session: Session, event: Event) -> None:
+        # The 2025 transition: steps moved to the successor agencies (a history row, no status change).
+        data = registry.load_data(event.type, event.data)
+        dossier = _dossier(session, event, data["dossier_code"])
+        if dossier is None:
+            return
+        if not handovers.handed_over(session, dossier, data):
+            _unchanged(event, dossier)
+
     def on_shipment_progressed(session: Session, event: Event) -> None:
         data = registry.load_data(event.type, event.data)
         dossier = _dossier(session, event, data["dossier_code"])
@@ -93,5 +103,6 @@ def build(desk: Desk) -> dict[str, Callable[[Session, Event], None]]:
         route.ROUTE_SUPPLEMENT_REQUIRED: on_supplement_required,
         route.ROUTE_COMPLETED: on_route_completed,
         route.APOLOGY_ISSUED: on_apology_issued,
+        ROUTE_HANDED_OVER: on_route_handed_over,
         shipment.SHIPMENT_PROGRESSED: on_shipment_progressed,
     }

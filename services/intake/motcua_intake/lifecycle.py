@@ -11,8 +11,13 @@ move one dossier from the same status.
           └─ receive ─▶ received   └─ (accept / refuse / redirect also from ◀────────────────┘)
     received, in_progress ── processing_supplement ──▶ supplement_required (processing)
     supplement_required (processing) ── supplement_received ──▶ in_progress
-    received, in_progress, supplement_required (processing), withdrawal_requested ── process ──▶ processed
-    submitted, received, in_progress, supplement_required ── request_withdrawal ──▶ withdrawal_requested
+    supplement_required (reception) ── request_supplement ──▶ itself (a second request: legal ground required)
+    in_progress ── request_payment ──▶ awaiting_payment ── payment_received ──▶ in_progress
+    received, in_progress, supplement_required (processing), awaiting_payment, withdrawal_requested
+        ── process ──▶ processed
+        ── stop ──▶ stopped (the competent agency stops, with its reason)
+    submitted, received, in_progress, supplement_required, awaiting_payment
+        ── request_withdrawal ──▶ withdrawal_requested
     withdrawal_requested ── withdraw ──▶ stopped;   processed ── return_result ──▶ returned
 
 Anything else is refused: 409 `invalid_transition` on the API, "changes nothing" for a consumed event
@@ -38,6 +43,7 @@ from sqlalchemy.orm import Session
 
 from motcua_shared.events import isoformat, new_event
 from motcua_shared.events.catalogue import dossier as catalogue
+from motcua_shared.events.catalogue import payment, stop
 
 from .models import dossiers, history
 
@@ -58,11 +64,14 @@ def _t(name: str, sources: tuple[str, ...], target: str, event_type: str) -> Tra
 
 
 RECEPTION_PENDING = ("submitted", "supplement_required:reception")
+# Still being handled by the agency: processing may finish, or the agency may stop it, from any of these.
+PROCESSING = ("received", "in_progress", "supplement_required:processing", "awaiting_payment", "withdrawal_requested")
 TRANSITIONS = {t.name: t for t in (
     _t("submit", (), "submitted", catalogue.DOSSIER_SUBMITTED),
     _t("receive", (), "received", catalogue.DOSSIER_RECEIVED),
     _t("accept", RECEPTION_PENDING, "received", catalogue.DOSSIER_RECEIVED),
-    _t("request_supplement", ("submitted",), "supplement_required", catalogue.DOSSIER_SUPPLEMENT_REQUESTED),
+    # From supplement_required (reception): a second request, refused unless its legal ground is given.
+    _t("request_supplement", RECEPTION_PENDING, "supplement_required", catalogue.DOSSIER_SUPPLEMENT_REQUESTED),
     _t("refuse", RECEPTION_PENDING, "refused", catalogue.DOSSIER_REFUSED),
     _t("redirect", RECEPTION_PENDING, "refused", catalogue.DOSSIER_REDIRECTED),
     _t("transfer", ("received",), "in_progress", catalogue.DOSSIER_TRANSFERRED),
@@ -70,12 +79,14 @@ TRANSITIONS = {t.name: t for t in (
        catalogue.DOSSIER_SUPPLEMENT_REQUESTED),
     _t("supplement_received", ("supplement_required:processing",), "in_progress",
        catalogue.DOSSIER_SUPPLEMENT_RECEIVED),
+    _t("request_payment", ("in_progress",), "awaiting_payment", payment.DOSSIER_PAYMENT_REQUESTED),
+    _t("payment_received", ("awaiting_payment",), "in_progress", payment.DOSSIER_PAID),
     _t("request_withdrawal", ("submitted", "received", "in_progress", "supplement_required:reception",
-                              "supplement_required:processing"), "withdrawal_requested",
+                              "supplement_required:processing", "awaiting_payment"), "withdrawal_requested",
        catalogue.DOSSIER_WITHDRAWAL_REQUESTED),
     _t("withdraw", ("withdrawal_requested",), "stopped", catalogue.DOSSIER_WITHDRAWN),
-    _t("process", ("received", "in_progress", "supplement_required:processing", "withdrawal_requested"),
-       "processed", catalogue.DOSSIER_PROCESSED),
+    _t("stop", PROCESSING, "stopped", stop.DOSSIER_STOPPED),
+    _t("process", PROCESSING, "processed", catalogue.DOSSIER_PROCESSED),
     _t("return_result", ("processed",), "returned", catalogue.DOSSIER_RETURNED),
 )}
 

@@ -1,8 +1,8 @@
 """Intake's own database: dossiers as the desk knows them, their history (the source of the control log,
 Mẫu 05, and of the public lookup), the code and logbook counters, the day-off overrides of the working
 calendar, and the messaging tables (outbox, inbox)."""
-from sqlalchemy import (JSON, Boolean, Column, Date, DateTime, Index, Integer, String, Table, Text, UniqueConstraint,
-                        false, text)
+from sqlalchemy import (JSON, BigInteger, Boolean, Column, Date, DateTime, Index, Integer, String, Table, Text,
+                        UniqueConstraint, false, text)
 
 from motcua_shared.db import new_metadata
 from motcua_shared.messaging import inbox_table, outbox_table
@@ -66,9 +66,29 @@ dossiers = Table(
     # Brought in from the past by an administrator (`received_at` given): every event about it says so, and
     # the other services record and count it but send nothing, ask for no pickup, apologise for nothing.
     Column("historical", Boolean, nullable=False, default=False, server_default=false()),
+    # Supplement requests made (reception and processing together): Decree 61 allows one for the whole
+    # list, Decision 766 counts a dossier asked more than once as late (supplements.py).
+    Column("supplement_requests", Integer, nullable=False, default=0, server_default="0"),
+    # An online or postal submission must be accepted or refused by then (acceptance.py); the sweep
+    # sets `acceptance_overdue_at` once when it finds the dossier still waiting after it.
+    Column("acceptance_due_at", DateTime(timezone=True)),
+    Column("acceptance_overdue_at", DateTime(timezone=True)),
+    # The competent agency stopped processing (DVCQG 8, stops.py): why, in a category and in words.
+    Column("stop_ground", String(30)),
+    Column("stop_reason", Text),
+    Column("stopped_at", DateTime(timezone=True)),
+    # A financial obligation (DVCQG 6, payments.py): what was asked, and how it was paid.
+    Column("payment_obligation", String(10)),  # fee | charge | tax
+    Column("payment_amount_vnd", BigInteger),  # land charges exceed the 2^31 of an Integer
+    Column("payment_purpose", String(500)),
+    Column("payment_requested_at", DateTime(timezone=True)),
+    Column("paid_at", DateTime(timezone=True)),
+    Column("payment_method", String(20)),
+    Column("payment_receipt_number", String(50)),
     # A retried submission by the same caller answers with the same dossier.
     UniqueConstraint("created_by", "idempotency_key"),
     Index("ix_dossiers_receiving_unit_received_at", "receiving_unit", "received_at"),
+    Index("ix_dossiers_status_acceptance_due_at", "status", "acceptance_due_at"),
 )
 
 # The 4-digit daily sequence of dossier codes, one counter per agency and day.

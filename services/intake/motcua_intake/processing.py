@@ -20,7 +20,7 @@ from .desk import Desk
 from .lifecycle import TRANSITIONS
 from .scope import ROUTING_ACTOR
 
-OPEN = ("received", "in_progress", "supplement_required", "withdrawal_requested")
+OPEN = ("received", "in_progress", "supplement_required", "awaiting_payment", "withdrawal_requested")
 
 
 def started(session: Session, desk: Desk, dossier: dict, *, started_at: datetime, unit: str | None,

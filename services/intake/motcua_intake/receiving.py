@@ -20,7 +20,7 @@ from motcua_shared.statuses import DVCQG_CODE
 from motcua_shared.web.auth import Principal
 from motcua_shared.web.errors import ApiError, Conflict, Forbidden, Invalid
 
-from . import lifecycle, sequences
+from . import acceptance, lifecycle, sequences
 from .desk import Desk
 from .lifecycle import TRANSITIONS, aware
 from .models import dossiers
@@ -172,6 +172,9 @@ def submit(session: Session, desk: Desk, *, body: dict, principal: Principal, id
     transition = TRANSITIONS["receive" if status == "received" else "submit"]
     if status == "received":
         record.update(stamp_received(session, desk, record, at=moment, actor=actor, actor_name=actor_name))
+    elif acceptance.limit_applies(record):
+        record["acceptance_due_at"] = acceptance.due_at(desk.calendars.calendar(session), moment,
+                                                        desk.settings.intake_acceptance_limit_hours)
     session.execute(insert(dossiers).values(**record))
     lifecycle.write_history(session, record, transition.name, moment, actor=actor, actor_name=actor_name,
                             details={"due_at": isoformat(record["due_at"])} if status == "received" else None)

@@ -21,7 +21,7 @@ from motcua_shared.reference import UnknownUnit
 from motcua_shared.web.auth import Principal
 from motcua_shared.web.errors import Invalid
 
-from . import actions, receiving
+from . import actions, receiving, supplements
 from .desk import Desk
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -37,11 +37,17 @@ def accept(session: Session, desk: Desk, principal: Principal, code: str, *, occ
 
 
 def request_supplement(session: Session, desk: Desk, principal: Principal, code: str, *, note: str,
-                       items: list[str], occurred_at: datetime | None) -> dict:
+                       items: list[str], occurred_at: datetime | None, legal_ground: str | None = None) -> dict:
+    """Mẫu 02, once for the whole list (supplements.py): a second request needs its legal ground."""
     step = actions.prepare(session, principal, code, "request_supplement", occurred_at=occurred_at)
-    return step.apply(session, desk.outbox, changes={"supplement_stage": "reception"}, note=note,
-                      details={"items": items, "stage": "reception"},
-                      event_data=step.event_data(stage="reception", items=items, note=note))
+    supplements.check_repeat(step.dossier, legal_ground)
+    number = supplements.next_request_number(step.dossier)
+    ground = legal_ground.strip() if number > 1 and legal_ground else None
+    details = {"items": items, "stage": "reception", "request_number": number}
+    return step.apply(session, desk.outbox, changes={"supplement_stage": "reception", "supplement_requests": number},
+                      note=note, details=details | ({"legal_ground": ground} if ground else {}),
+                      event_data=step.event_data(stage="reception", items=items, note=note, request_number=number,
+                                                 legal_ground=ground))
 
 
 def refuse(session: Session, desk: Desk, principal: Principal, code: str, *, reason: str,

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from motcua_shared.web.auth import Principal
 
-from . import actions, lifecycle, trail
+from . import acceptance, actions, lifecycle, trail
 from .desk import Desk
 from .lifecycle import TRANSITIONS
 from .scope import POSTAL_ACTOR
@@ -43,6 +43,8 @@ def shipment_progressed(session: Session, desk: Desk, dossier: dict, *, shipment
         return False
     lifecycle.record(session, dossier, action=action, at=occurred_at, actor=POSTAL_ACTOR, ref=shipment_id,
                      details={"direction": direction, "tracking_number": tracking_number})
+    if direction == "dossier_to_office" and status == "delivered":
+        acceptance.papers_arrived(session, desk, dossier, occurred_at)  # the desk's time limit starts now
     if status in ISSUES and _still_waiting(direction, dossier):
         lifecycle.set_columns(session, dossier, postal_issue=status, postal_issue_at=occurred_at)
     elif status == "delivered" and dossier["postal_issue"] and dossier["postal_issue_at"] <= occurred_at:

@@ -69,6 +69,23 @@ def can_act_at_desk(principal: Principal, dossier: dict) -> bool:
         principal.unit is not None and path_contains(dossier["receiving_unit_path"], principal.unit))
 
 
+def can_act_for_agency(principal: Principal, dossier: dict) -> bool:
+    """What the competent agency decides about a dossier in processing (stop it, ask for a payment).
+
+    The desk records it for the agency (a receptionist of the receiving unit, as for every desk action),
+    or the agency's own officer does: a specialist or leader whose unit lies on the competent unit's
+    path (the district's officer for a dossier of its commune's competence is above it, and decides for
+    it) or on the receiving path (the agency of the desk's own People's Committee)."""
+    if can_act_at_desk(principal, dossier):
+        return True
+    if not principal.has("specialist", "leader", "admin"):
+        return False
+    if province_wide(principal):
+        return True
+    paths = (dossier["competent_unit_path"] or "", dossier["receiving_unit_path"])
+    return principal.unit is not None and any(path_contains(path, principal.unit) for path in paths if path)
+
+
 def actor_of(principal: Principal) -> tuple[str, str | None]:
     """(actor, name) for history and events: officers by their id, citizens anonymously."""
     if is_officer(principal):

@@ -40,6 +40,10 @@ def filters(query: dict) -> list[ColumnElement[bool]]:
         conditions.append(c.received_at < _start_of(query["received_to"] + timedelta(days=1)))
     if query.get("postal_issue") is not None:
         conditions.append(c.postal_issue.isnot(None) if query["postal_issue"] else c.postal_issue.is_(None))
+    if query.get("acceptance_overdue") is not None:
+        now = datetime.now(timezone.utc)
+        conditions.append(and_(c.status == "submitted", c.acceptance_due_at < now) if query["acceptance_overdue"]
+                          else or_(c.status != "submitted", c.acceptance_due_at.is_(None), c.acceptance_due_at >= now))
     if query.get("q"):
         pattern = f"%{_like_escaped(fold(query['q']))}%"
         conditions.append(or_(c.applicant_name_folded.like(pattern, escape="\\"),

@@ -26,14 +26,17 @@ def _handlers():
 
 
 def _periodic(runtime: Runtime):
-    """The worker applies staged imports (an upload, or a command that was interrupted) in the background."""
+    """The worker applies staged imports (an upload, or a command that was interrupted) in the background,
+    and flags online and postal submissions the desk has left past its time limit (acceptance.py)."""
+    from . import acceptance
     from .imports.worker_job import job
 
-    return [job(runtime)]
+    return [job(runtime), acceptance.job(runtime)]
 
 
 def _seed(runtime: Runtime) -> None:
-    """The day-off override table, from the `holidays` package, for the years around now (idempotent)."""
+    """The day-off override table, from the yearly official schedule (calendar files, else the `holidays`
+    package), for the years around now (idempotent)."""
     from .calendar_store import seed_years
 
     year = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).year

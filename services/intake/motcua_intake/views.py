@@ -8,10 +8,13 @@ from zoneinfo import ZoneInfo
 from motcua_shared.reference import UnknownProcedure
 from motcua_shared.statuses import DVCQG_CODE, VIETNAMESE
 
+from motcua_shared.workcal import WorkingCalendar
+
+from . import acceptance
 from .desk import Desk
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-OPEN = ("received", "in_progress", "supplement_required", "withdrawal_requested")
+OPEN = ("received", "in_progress", "supplement_required", "awaiting_payment", "withdrawal_requested")
 
 
 def overdue(dossier: dict, now: datetime) -> bool:
@@ -32,7 +35,8 @@ def procedure_name(desk: Desk, code: str) -> str:
         return code
 
 
-def summary(desk: Desk, dossier: dict, now: datetime | None = None) -> dict:
+def summary(desk: Desk, dossier: dict, now: datetime | None = None, calendar: WorkingCalendar | None = None) -> dict:
+    """`calendar` (the working calendar) adds the working minutes the desk has left to accept a submission."""
     now = now or datetime.now(timezone.utc)
     day = day_of(dossier)
     return {
@@ -45,13 +49,18 @@ def summary(desk: Desk, dossier: dict, now: datetime | None = None) -> dict:
         "received_at": dossier["received_at"], "due_at": dossier["due_at"],
         "rescheduled_due_at": dossier["rescheduled_due_at"], "overdue": overdue(dossier, now),
         "postal_issue": dossier["postal_issue"],
+        "acceptance_due_at": dossier["acceptance_due_at"],
+        "acceptance_overdue": acceptance.is_overdue(dossier, now),
+        "acceptance_minutes_left": (acceptance.remaining_minutes(calendar, dossier, now)
+                                    if calendar is not None else None),
+        "supplement_requests": dossier["supplement_requests"],
     }
 
 
-def detail(desk: Desk, dossier: dict, history: list[dict]) -> dict:
+def detail(desk: Desk, dossier: dict, history: list[dict], calendar: WorkingCalendar | None = None) -> dict:
     day = day_of(dossier)
     return {
-        **summary(desk, dossier),
+        **summary(desk, dossier, calendar=calendar),
         "competent_unit": {"code": dossier["competent_unit"], "name": desk.unit_name(dossier["competent_unit"], day)},
         "applicant": {"full_name": dossier["applicant_name"], "id_number": dossier["applicant_id_number"],
                       "phone": dossier["applicant_phone"], "email": dossier["applicant_email"],
@@ -60,9 +69,20 @@ def detail(desk: Desk, dossier: dict, history: list[dict]) -> dict:
         "documents": dossier["documents"], "fee_vnd": dossier["fee_vnd"],
         **{key: dossier[key] for key in ("paused_from", "supplement_stage", "redirected_to", "result",
                                          "processed_at", "returned_at", "returned_by", "postal_issue_at",
-                                         "logbook_number")},
+                                         "logbook_number", "stop_ground", "stop_reason", "stopped_at")},
+        "payment": payment(dossier),
         "historical": bool(dossier["historical"]),
         "receipt_url": f"{desk.base_url}/api/v1/dossiers/{dossier['code']}/receipt",
         "history": [{key: entry[key] for key in ("action", "status", "occurred_at", "actor", "actor_name", "unit",
                                                  "ref", "note", "details")} for entry in history],
     }
+
+
+def payment(dossier: dict) -> dict | None:
+    """The financial obligation asked for (DVCQG 6) and, once recorded, how it was paid."""
+    if dossier["payment_requested_at"] is None:
+        return None
+    return {"obligation": dossier["payment_obligation"], "amount_vnd": dossier["payment_amount_vnd"],
+            "purpose": dossier["payment_purpose"], "requested_at": dossier["payment_requested_at"],
+            "paid_at": dossier["paid_at"], "method": dossier["payment_method"],
+            "receipt_number": dossier["payment_receipt_number"]}

@@ -13,8 +13,8 @@ from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
 from motcua_shared.events import Event
-from motcua_shared.events.catalogue import dossier, route, shipment
-from motcua_shared.reference import UnknownProcedure, load_catalogue
+from motcua_shared.events.catalogue import dossier, payment, reschedule, route, shipment, stop
+from motcua_shared.reference import FeeBasis, UnknownProcedure, load_catalogue
 
 from . import wording
 
@@ -43,6 +43,18 @@ def _procedure_name(code: str) -> str:
         return f"thủ tục {code}"
 
 
+def _fee(procedure_code: str, amount: int) -> str:
+    """The receipt's fee line. A fee the catalogue could not find published is 0 there meaning "not
+    known"; "Không thu phí, lệ phí" would tell the citizen it is free."""
+    try:
+        unpublished = load_catalogue().get(procedure_code).fee_basis is FeeBasis.UNPUBLISHED
+    except UnknownProcedure:
+        unpublished = False
+    if not amount and unpublished:
+        return "Theo mức thu do Hội đồng nhân dân tỉnh quy định"
+    return wording.amount(amount)
+
+
 def _submitted(data: dict, tz: ZoneInfo) -> NoticeDraft:
     at = _at(data["submitted_at"])
     return NoticeDraft("dossier_submitted", data["code"], at, {
@@ -55,7 +67,7 @@ def _received(data: dict, tz: ZoneInfo) -> NoticeDraft:
     return NoticeDraft("dossier_received", data["code"], at, {
         "received_at": wording.moment(at, tz), "due_at": wording.moment(_at(data["due_at"]), tz),
         "procedure_code": data["procedure_code"], "procedure_name": _procedure_name(data["procedure_code"]),
-        "fee": wording.amount(data.get("fee_vnd") or 0)})
+        "fee": _fee(data["procedure_code"], data.get("fee_vnd") or 0)})
 
 
 def _refused(data: dict, tz: ZoneInfo) -> NoticeDraft:
@@ -107,6 +119,34 @@ def _apology(data: dict, tz: ZoneInfo) -> NoticeDraft:
         "issued_at": wording.moment(at, tz)})
 
 
+def _rescheduled(data: dict, tz: ZoneInfo) -> NoticeDraft:
+    day = data["day"] if isinstance(data["day"], str) else data["day"].isoformat()
+    return NoticeDraft("dossier_rescheduled", data["code"], _at(data["occurred_at"]), {
+        "day": f"{day[8:10]}/{day[5:7]}/{day[0:4]}", "note": data["note"],
+        "previous_due_at": wording.moment(_at(data["previous_due_at"]), tz),
+        "due_at": wording.moment(_at(data["due_at"]), tz)})
+
+
+def _stopped(data: dict, tz: ZoneInfo) -> NoticeDraft:
+    at = _at(data["occurred_at"])
+    return NoticeDraft("dossier_stopped", data["code"], at, {
+        "stopping_unit_name": wording.unit_name(data.get("unit"), at.astimezone(tz).date(), wording.COMPETENT_UNIT),
+        "stopped_at": wording.moment(at, tz), "ground": stop.GROUND_LABELS[data["ground"]], "reason": data["reason"]})
+
+
+def _payment_requested(data: dict, tz: ZoneInfo) -> NoticeDraft:
+    at = _at(data["occurred_at"])
+    return NoticeDraft("payment_requested", data["code"], at, {
+        "amount": wording.amount(data["amount_vnd"]), "purpose": data["purpose"],
+        "requested_at": wording.moment(at, tz)})
+
+
+def _paid(data: dict, tz: ZoneInfo) -> NoticeDraft:
+    return NoticeDraft("payment_received", data["code"], _at(data["occurred_at"]), {
+        "amount": wording.amount(data["amount_vnd"]), "receipt_number": data["receipt_number"],
+        "due_at": wording.moment(_at(data["due_at"]), tz)})
+
+
 def _shipment_created(data: dict, tz: ZoneInfo) -> NoticeDraft:
     return NoticeDraft("shipment_created", data["dossier_code"], _at(data["created_at"]), {
         "direction": data["direction"], "deliver_by": wording.moment(_at(data["deliver_by"]), tz)})
@@ -130,6 +170,10 @@ DRAFTERS: dict[str, Callable[[dict, ZoneInfo], NoticeDraft | None]] = {
     dossier.DOSSIER_PROCESSED: _processed,
     dossier.DOSSIER_RETURNED: _returned,
     route.APOLOGY_ISSUED: _apology,
+    reschedule.DOSSIER_RESCHEDULED: _rescheduled,
+    stop.DOSSIER_STOPPED: _stopped,
+    payment.DOSSIER_PAYMENT_REQUESTED: _payment_requested,
+    payment.DOSSIER_PAID: _paid,
     shipment.SHIPMENT_CREATED: _shipment_created,
     shipment.SHIPMENT_PROGRESSED: _shipment_progressed,
 }

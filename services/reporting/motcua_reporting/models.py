@@ -21,6 +21,8 @@ event_store = Table(
     Column("source", String(200), nullable=False),
     Column("subject", String(120), index=True),
     Column("time", DateTime(timezone=True), nullable=False),
+    # The event's data without the citizen's personal fields (motcua_shared.events.personal): what the
+    # statistics need, kept forever; names, contacts and addresses are not (migration 0005 erased the old).
     Column("data", JSON, nullable=False),
     Column("stored_at", DateTime(timezone=True), nullable=False),
 )
@@ -66,16 +68,22 @@ dossiers = Table(
     Column("province_code", String(2), index=True),
     Column("district_code", String(3), index=True),
     Column("commune_code", String(5), index=True),
+    # The unit that resolves it (Biểu 06 by the resolving agency): see projection.dossier._competent.
     Column("competent_unit", String(5)),
+    Column("competent_unit_path", String(20)),
+    Column("competent_province_code", String(2), index=True),
+    Column("competent_district_code", String(3), index=True),
+    Column("competent_commune_code", String(5), index=True),
     Column("submitted_at", DateTime(timezone=True)),
     Column("received_at", DateTime(timezone=True), index=True),  # None: not (yet) received, not counted
     Column("due_at", DateTime(timezone=True)),  # the appointment in force after the last known change
     Column("ended_at", DateTime(timezone=True), index=True),  # processing finished (or stopped)
-    Column("end_kind", String(20)),  # processed | returned | withdrawn | refused | redirected
+    Column("end_kind", String(20)),  # processed | returned | withdrawn | refused | redirected | stopped
     Column("end_class", String(10)),  # early | on_time | late
     Column("end_due_at", DateTime(timezone=True)),  # the appointment the end was compared with
     Column("handling_minutes", Integer),  # working minutes from reception to the end, pauses excluded
     Column("supplement_requests", Integer, nullable=False),
     Column("apologised", Boolean, nullable=False),
+    Column("paid_online", Boolean),  # a payment recorded as made online (Decision 766 §3.6)
     Column("clock", JSON, nullable=False),  # deadlines, pauses and apology: see projection.clock
 )

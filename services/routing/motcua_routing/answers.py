@@ -13,6 +13,9 @@ Times in an answer. `completed_at` is the moment the step ended:
   the time its answer arrived, so the arrival time is taken (and the skew logged);
 - before the step was assigned (but after the receipt): a step cannot end before it began; the
   assignment time is taken, which keeps every later step after its predecessor.
+
+An answer to a step handed over to a successor agency on 01/07/2025 (transition.py) is refused and
+dead-lettered with the successor's step named: the old agency no longer exists to decide.
 """
 from __future__ import annotations
 
@@ -23,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from motcua_shared.messaging import PermanentError
 
-from . import clock, dispatch, routes
+from . import clock, dispatch, routes, transition
 from .locality import is_local
 from .models import STEP_OPEN, route_steps
 
@@ -39,6 +42,13 @@ def on_step_completed(session: Session, runtime, data: dict) -> None:
                              f"but the step belongs to {step['dossier_code']}")
     route = routes.lock_route(session, step["route_id"])
     step = routes.find_step(session, data["step_id"])  # again, under the route's lock
+    if step["status"] == transition.HANDED_OVER:
+        # Refused, not taken as the successor's: after 01/07/2025 the old agency no longer exists and
+        # the successor decides under its own name (transition.py). The reason goes to the dead letters.
+        successor = transition.successor_step(session, step)
+        raise PermanentError(f"answer for step {step['step_id']} of {step['dossier_code']} refused: the step was "
+                             f"handed over on 01/07/2025 from {step['agency_name']} to "
+                             f"{successor['agency_name']} (step {successor['step_id']}), which answers it")
     if step["status"] not in STEP_OPEN:
         # The echo of a local completion, a repeat, or an answer overtaken by events: nothing to do.
         repeat = step["status"] == "completed" and step["outcome"] == data["outcome"]

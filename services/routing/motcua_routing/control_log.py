@@ -20,6 +20,8 @@ KINDS = {
     "supplement_requested": "Yêu cầu bổ sung hồ sơ, chuyển về bộ phận một cửa",
     "returned": "Chuyển kết quả về bộ phận một cửa",
     "stopped": "Dừng giải quyết (công dân rút hồ sơ)",
+    # The 2025 transition (transition.py): the agency ceased on 01/07/2025, its successor goes on.
+    "handed_over": "Chuyển giao cho cơ quan kế nhiệm (chính quyền địa phương hai cấp từ 01/07/2025)",
 }
 
 

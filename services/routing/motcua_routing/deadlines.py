@@ -40,14 +40,14 @@ import logging
 from datetime import timedelta
 from fractions import Fraction
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.orm import sessionmaker
 
 from motcua_shared.events import isoformat, new_event
 from motcua_shared.events.catalogue.route import DEADLINE_ESCALATED, DEADLINE_WARNED
 from motcua_shared.messaging import PeriodicJob
 
-from . import clock, reference, routes
+from . import clock, reference, routes, transition
 from .models import STEP_OPEN, dossier_routes, route_steps
 
 log = logging.getLogger("motcua.routing")
@@ -69,6 +69,9 @@ def job(runtime) -> PeriodicJob:
 
 def sweep(runtime, sessions: sessionmaker) -> None:
     now = clock.now(runtime.settings)
+    # First the 2025 transition (once per route, from 01/07/2025 00:00): a step whose agency ceased is
+    # then warned about and escalated at its successor.
+    transition.sweep(runtime, sessions, now)
     _warn_steps(runtime, sessions, now)
     _escalate_steps(runtime, sessions, now)
     _warn_dossiers(runtime, sessions, now)
@@ -77,8 +80,11 @@ def sweep(runtime, sessions: sessionmaker) -> None:
 
 
 # Only live routes and their steps are swept; a historical one is never acted on.
-LIVE_ROUTE = dossier_routes.c.historical.is_(False)
-OF_LIVE_ROUTE = ~exists().where(dossier_routes.c.id == route_steps.c.route_id, dossier_routes.c.historical.is_(True))
+# A route waiting for the citizen to pay (paused_at set while in progress, payments.py) is not swept either:
+# the wait is not the agency's, and the due times move by it when the payment is recorded.
+LIVE_ROUTE = and_(dossier_routes.c.historical.is_(False), dossier_routes.c.paused_at.is_(None))
+OF_LIVE_ROUTE = ~exists().where(dossier_routes.c.id == route_steps.c.route_id,
+                                or_(dossier_routes.c.historical.is_(True), dossier_routes.c.paused_at.isnot(None)))
 
 
 def _open_steps(sessions: sessionmaker, *conditions):

@@ -12,7 +12,7 @@ from . import reference, routes
 from .models import STEP_OPEN, dossier_routes, handovers, route_steps
 from .scope import Scope, unit_paths
 
-CLOSED = ("completed", "sent_back", "cancelled")
+CLOSED = ("completed", "sent_back", "cancelled", "handed_over")
 
 
 def list_steps(session: Session, principal: Principal, query: dict) -> tuple[list[tuple[dict, str]], int]:

@@ -76,10 +76,14 @@ dossier_routes = Table(
     # Opened from a dossier an administrator brought in from the past (dossier.received `historical`):
     # recorded and answered like any other, never warned about, escalated or apologised for.
     Column("historical", Boolean, nullable=False, server_default=false()),
+    # When transition.py checked the route for steps at agencies that ceased on 01/07/2025 (and
+    # handed them over): the deadline sweep looks at each route live here before that day once.
+    Column("transition_checked_at", Moment),
     Index("ix_dossier_routes_open_due", "status", "due_at"),
 )
 
-# Step status: planned → assigned → claimed (local only) → completed | sent_back | cancelled; planned → skipped
+# Step status: planned → assigned → claimed (local only) → completed | sent_back | cancelled; planned → skipped;
+# assigned | claimed → handed_over (its agency ceased on 01/07/2025: a new attempt is the successor's)
 STEP_OPEN = ("assigned", "claimed")
 
 route_steps = Table(

@@ -31,6 +31,11 @@ def calendar(session: Session) -> WorkingCalendar:
     return _calendar.calendar(session)
 
 
+def calendars_around_day_off(session: Session, day) -> tuple[WorkingCalendar, WorkingCalendar]:
+    """The calendar with `day` still a working day, and with it a day off (rescheduling.py)."""
+    return _calendar.around_day_off(session, day)
+
+
 def apply_calendar_change(session: Session, _runtime, data: dict) -> None:
     """A `calendar.changed` from intake (loaded): keep it unless a later change of that day is kept."""
     _calendar.apply(session, data)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime
 from fractions import Fraction
 
 from sqlalchemy import func, insert, select, update
@@ -27,7 +27,7 @@ from motcua_shared.reference import (RouteNotApplicable, UnknownAgency, UnknownP
                                      resolve_route)
 from motcua_shared.workcal import WorkingCalendar
 
-from . import control_log, dispatch, reference
+from . import clock, control_log, dispatch, reference
 from .models import STEP_OPEN, dossier_routes, insert_once, route_steps, withdrawals
 
 log = logging.getLogger("motcua.routing")
@@ -135,7 +135,9 @@ def plan_route(session: Session, runtime, data: dict) -> tuple[dict, list[dict]]
         receiving_unit_path=data["receiving_unit_path"], competent_unit=data["competent_unit"],
         received_at=received_at, original_due_at=data["due_at"], due_at=data["due_at"], status="in_progress",
         historical=data.get("historical", False),
-        recorded_at=datetime.now(timezone.utc)).returning(*dossier_routes.c)).mappings().one())
+        # On the service clock (the wall clock in production): the 2025 transition's sweep hands over
+        # the routes that were live here before 01/07/2025 by this clock (transition.py).
+        recorded_at=clock.now(runtime.settings)).returning(*dossier_routes.c)).mappings().one())
     planned = [{
         "step_id": new_step_id(), "route_id": route["id"], "dossier_code": code, "sequence": plan_step.sequence,
         "attempt": 1, "level": str(plan_step.level), "unit": where.unit.code, "unit_path": where.unit_path,
@@ -170,6 +172,10 @@ def assign_position(session: Session, runtime, route, sequence: int, *, at: date
     `latest` is the position's latest row when the caller already holds it. An imported step has no
     budget (the old system kept none): it is due at the dossier's appointment."""
     latest = latest or _latest_attempt(session, route["id"], sequence)
+    # From 01/07/2025 a position of a three-level route goes to the successor of an agency that ceased
+    # (the 2025 transition); imported here, not at the top: transition.py builds on this module.
+    from .transition import holder_for_new_attempt
+    latest = holder_for_new_attempt(runtime, route, latest, at)
     if due_at is None and latest["role"] == IMPORTED:
         due_at = route["due_at"]
     due = due_at or step_due(route, latest["budget_minutes"], clock_from or at, reference.calendar(session))

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from motcua_shared.web.auth import Principal
 from motcua_shared.web.errors import Conflict, Forbidden, Invalid, NotFound
 
-from . import clock, control_log, dispatch, reference, routes
+from . import clock, control_log, dispatch, reference, routes, supplement_once, transition
 from .models import STEP_OPEN, route_steps
 from .plans import LEADER_ACTIONS
 from .scope import Scope
@@ -38,6 +38,9 @@ def _officer(principal: Principal, step) -> str:
 
 
 def _require_open(step) -> None:
+    if step["status"] == transition.HANDED_OVER:
+        # The agency ceased on 01/07/2025; its successor has the step now (transition.py).
+        raise Conflict(transition.HANDED_OVER_MESSAGE, code="step_handed_over")
     if step["status"] not in STEP_OPEN:
         raise Conflict("Bước xử lý đã kết thúc.", code="step_closed")
 
@@ -74,10 +77,12 @@ def claim(session: Session, runtime, principal: Principal, step_id: str) -> tupl
 
 
 def complete(session: Session, runtime, principal: Principal, step_id: str, *, outcome: str,
-             note: str | None) -> tuple[dict, dict]:
+             note: str | None, legal_ground: str | None = None) -> tuple[dict, dict]:
     route, step = _step_in_inbox(session, principal, step_id)
     _require_handler(principal, step)
     _require_leader_for(principal, step)
+    # A second supplement request needs its legal ground (issue 14, supplement_once.py).
+    note = supplement_once.checked_note(session, route, outcome=outcome, note=note, legal_ground=legal_ground)
     now = clock.now(runtime.settings)
     handled_by = _officer(principal, step)
     routes.complete_step(session, runtime, route, step, outcome=outcome, completed_at=now, handled_by=handled_by,

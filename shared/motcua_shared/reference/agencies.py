@@ -38,6 +38,8 @@ ROLES: dict[str, str] = {
     "construction": "Hoạt động xây dựng",
     "education": "Giáo dục",
     "driving_licence": "Giấy phép lái xe",
+    "land": "Đất đai",
+    "merit": "Người có công",
 }
 """Role keys used by ``handlers`` in procedures.csv, with what each covers."""
 

@@ -1,18 +1,19 @@
 """The procedure catalogue (danh mục thủ tục hành chính) shipped with motcua.
 
-``procedures.csv`` holds 36 real procedures curated from the reference catalogue
-(``../shared/procedures.csv``; procedures.md says how it was gathered): their national TTHC
-codes and published names, sector, level, time limit, fee, online level, postal channel, route
-through the levels under both hierarchies, and the role of the agency that handles each step.
-``procedure_documents.csv`` holds the dossier components. Each row keeps the source column and a
-``notes`` column that names every value derived rather than read from the source.
+``procedures.csv`` holds every one of the 46 procedures of the reference catalogue (the project
+handout, copied as ``tests/data/reference_procedures.csv``: public portal pages, legal texts and
+DVCQG mirrors): their national TTHC codes and published names, sector, level, time limit, fee and
+where the fee comes from
+(``fee_source``), online level in 2019 and today, postal channel, route through the levels under
+both hierarchies, and the role of the agency that handles each step. ``procedure_documents.csv``
+holds the dossier components. Each row keeps the source column and a ``notes`` column that names
+every value derived rather than read from the source. docs/catalogue.md describes the columns;
+tests/unit/test_catalogue_reference.py lists every deliberate difference from the reference.
 
-Ten reference rows are left out because a field the public contract requires could not be
-filled honestly. Eight publish no fee amount: temporary residence (1.004194), household business
-registration (1.001612), the three land rows (1.000798 and two without a code), the house-building
-permit, foreign-element birth registration (2.000528) and foreign-element adoption
-re-registration. Two inter-agency death groups (1.010915, 1.011537) publish no time limit. They
-can come back once Sơn La's own catalogue is loaded.
+Where no amount is published for a fee (eight rows: no source names one and Sơn La's HĐND
+resolutions were not found) the fee basis is ``unpublished`` and ``fee_vnd`` 0 means "not known",
+never "free". The two inter-agency death groups (1.010915, 1.011537) publish no time limit; theirs
+is derived from their component procedures and flagged in ``notes``.
 
 Mapping decisions (the public contract, contracts.md §5, allows only the enums below):
 
@@ -20,20 +21,27 @@ Mapping decisions (the public contract, contracts.md §5, allows only the enums 
   before 15:00, the result is due by close of business that day; after 15:00, by close of the
   next working day. No fixed number of working hours reproduces that (8 hours gave a 10:00 receipt
   until 10:00 the next day), so the contract has its own unit (contracts.md §5) and the calendar
-  computes it exactly (`motcua_shared.workcal`, unit ``same_day``). The eight rows whose source
-  says "trong ngày" use it: the six the reference file marks ``same_day`` (the two without a code
-  there are MC.003 and MC.007 here) and 2.000635, whose source page is silent but which
+  computes it exactly (`motcua_shared.workcal`, unit ``same_day``). The nine rows whose source
+  says "trong ngày" use it: the eight the reference file marks ``same_day`` (the two without a
+  code there are MC.003 and MC.007 here) and 2.000635, whose source page is silent but which
   domain.md §2.3 quotes as "trong ngày, sau 15 giờ thì hôm sau".
+- **Online level over time.** ``online`` is the Decree 42/2022 level (in force 01/08/2022);
+  ``online_2019`` the earlier level 3/4 scale, mapped back from the current level where no
+  source of that time states it (full ≈ level 4, partial ≈ level 3) and ``none`` for a service
+  that did not exist online then. `Procedure.online_on(day)` answers for any day.
 - **Online level.** "Toàn trình" and the old level 4 ("mức 4") → ``full``; "một phần" and the old
   level 3 → ``partial``; a source that shows an online channel without stating its level (a
   portal link, a discount or waiver for online filing) → ``partial``; a source that shows none →
   ``none``. `online_level_from_published` is that mapping for a stated level.
-- **Bare "ngày"** is kept as ``calendar_days`` as the reference file does; procedures.md flags
+- **Bare "ngày"** is kept as ``calendar_days`` as the reference file does; its notes flag
   these as ambiguous.
 - **Two-level route.** From 01/07/2025 the district level is gone; the district procedures here
-  move to the commune (procedures.md; the source rows for 2.000806 say so explicitly), provincial
-  ones stay provincial, and the inter-agency birth groups stay at the commune because the social
-  insurance office that issued the health card is a vertical agency outside the hierarchy.
+  move to the commune (the reference list's notes; the source rows for 2.000806 say so
+  explicitly), provincial ones stay provincial, and the inter-agency birth groups stay at the
+  commune because the social insurance office that issued the health card is a vertical agency
+  outside the hierarchy. The death groups (1.010915, 1.011537) climb commune → district →
+  province until 30/06/2025 and commune → province from 01/07/2025: the commune's culture and
+  society office takes the district's social-assistance step.
 """
 
 from __future__ import annotations
@@ -47,7 +55,7 @@ from enum import StrEnum
 from functools import cache
 
 from .agencies import ROLES
-from .datafiles import ReferenceDataError, parse_bool, read_rows
+from .datafiles import ReferenceDataError, parse_bool, parse_optional_day, read_rows
 from .hierarchy import LEVEL_DEPTH, Hierarchy, Level, hierarchy_for
 from .text import fold
 
@@ -62,7 +70,9 @@ PROCEDURE_COLUMNS = (
     "processing_time_as_published",
     "fee_vnd",
     "fee_basis",
+    "fee_source",
     "fee_note",
+    "online_2019",
     "online",
     "online_as_published",
     "postal_allowed",
@@ -71,6 +81,7 @@ PROCEDURE_COLUMNS = (
     "route_two_level",
     "handlers",
     "handlers_two_level",
+    "in_force_from",
     "notes",
     "source",
 )
@@ -102,12 +113,35 @@ class OnlineLevel(StrEnum):
     NONE = "none"
 
 
+class OnlineLevel2019(StrEnum):
+    """Online service level before Decree 42/2022 (Decree 43/2011, Circular 32/2017): level 4 (online
+    submission, payment and return), level 3 (online submission and processing), or below (levels 1-2:
+    information and forms only, no online submission), written ``none``."""
+
+    LEVEL_4 = "level_4"
+    LEVEL_3 = "level_3"
+    NONE = "none"
+
+    @property
+    def as_current(self) -> OnlineLevel:
+        """The Decree 42/2022 level a dossier of that time counts under: level 4 was full-process,
+        level 3 partial (online submission, paper or counter somewhere in the process)."""
+        return {"level_4": OnlineLevel.FULL, "level_3": OnlineLevel.PARTIAL, "none": OnlineLevel.NONE}[self.value]
+
+
+ONLINE_LEVELS_SINCE = date(2022, 8, 1)
+"""Decree 42/2022/NĐ-CP (24/06/2022) replaced levels 1-4 with full/partial. Its entry into force
+on 01/08/2022 is recalled, not read in a stored copy of the decree: verify before relying on the
+weeks around it."""
+
+
 class FeeBasis(StrEnum):
     """Where `fee_vnd` comes from: read from a source, or reasoned here (see `notes`)."""
 
     PUBLISHED = "published"  # the amount published by the cited source (often another province)
     FREE = "free"  # the source says no fee
     DERIVED = "derived"  # the source is silent; the value is reasoned in the notes
+    UNPUBLISHED = "unpublished"  # no amount found anywhere: fee_vnd is 0 and means "not known", not free
 
 
 class CopyType(StrEnum):
@@ -154,7 +188,9 @@ class Procedure:
     processing_time_as_published: str
     fee_vnd: int
     fee_basis: FeeBasis
+    fee_source: str
     fee_note: str
+    online_2019: OnlineLevel2019
     online: OnlineLevel
     online_as_published: str
     postal_allowed: bool
@@ -163,6 +199,7 @@ class Procedure:
     route_two_level: tuple[Level, ...]
     handlers: tuple[tuple[Level, tuple[str, ...]], ...]
     handlers_two_level: tuple[tuple[Level, tuple[str, ...]], ...]
+    in_force_from: date | None
     documents: tuple[RequiredDocument, ...]
     notes: str
     source: str
@@ -171,6 +208,19 @@ class Procedure:
     def has_national_code(self) -> bool:
         """Whether `code` is a national TTHC code rather than a project-local one."""
         return NATIONAL_CODE.fullmatch(self.code) is not None
+
+    def in_force_on(self, on: date) -> bool:
+        """Whether the procedure existed on `on` (an inter-agency group created by a later decision
+        did not: 1.011537 from 29/12/2023, the electronic birth group MC.011 from 12/06/2024)."""
+        return self.in_force_from is None or on >= self.in_force_from
+
+    def online_on(self, on: date) -> OnlineLevel:
+        """The online level in force on `on`: the current `online` from Decree 42/2022, before it the
+        2019-era level (`online_2019`) read in today's terms. Reports of past years count online
+        dossiers against this, not against today's level."""
+        if on >= ONLINE_LEVELS_SINCE:
+            return self.online
+        return self.online_2019.as_current
 
     def level_on(self, on: date) -> Level:
         """The level whose agency decides, in the hierarchy in force on `on`."""
@@ -311,7 +361,9 @@ def _procedure_from_row(
             processing_time_as_published=row["processing_time_as_published"],
             fee_vnd=int(row["fee_vnd"]),
             fee_basis=FeeBasis(row["fee_basis"]),
+            fee_source=row["fee_source"],
             fee_note=row["fee_note"],
+            online_2019=OnlineLevel2019(row["online_2019"]),
             online=OnlineLevel(row["online"]),
             online_as_published=row["online_as_published"],
             postal_allowed=parse_bool(row["postal_allowed"], where=where),
@@ -320,6 +372,7 @@ def _procedure_from_row(
             route_two_level=tuple(Level(level) for level in row["route_two_level"].split()),
             handlers=_parse_handlers(row["handlers"]),
             handlers_two_level=_parse_handlers(row["handlers_two_level"]),
+            in_force_from=parse_optional_day(row["in_force_from"], where=where),
             documents=documents,
             notes=row["notes"],
             source=row["source"],
@@ -374,8 +427,11 @@ def _validate(procedure: Procedure) -> None:
         raise ReferenceDataError(f"{label}: a same_day time limit has value 0")
     if not same_day and procedure.processing_time.value <= 0:
         raise ReferenceDataError(f"{label}: time limit must be positive")
-    if procedure.fee_vnd < 0 or (procedure.fee_basis is FeeBasis.FREE and procedure.fee_vnd != 0):
+    zero_only = (FeeBasis.FREE, FeeBasis.UNPUBLISHED)
+    if procedure.fee_vnd < 0 or (procedure.fee_basis in zero_only and procedure.fee_vnd != 0):
         raise ReferenceDataError(f"{label}: fee {procedure.fee_vnd} fits no {procedure.fee_basis}")
+    if not procedure.fee_source:
+        raise ReferenceDataError(f"{label}: say where the fee comes from (fee_source)")
     if not procedure.documents or any(document.count < 1 for document in procedure.documents):
         raise ReferenceDataError(f"{label}: needs documents, each with a count of at least 1")
     for route, level, handlers, era in (

@@ -1,11 +1,17 @@
 """Operations endpoints every service serves (contracts.md §1).
 
 /healthz  alive; touches nothing, so a slow database never gets a healthy process restarted
-/readyz   database reachable, migrations at head, broker reachable; 503 with the failing check otherwise
+/readyz   database reachable, migrations at head, broker reachable; 503 with the failing check otherwise.
+          Also says whether this year's and next year's official calendar files are loaded: a missing
+          year does not make the service unready (deadlines fall back to the statutory rule) but an
+          operator must see it (docs/calendar.md).
 /metrics  Prometheus text format
 /docs     the OpenAPI document as a readable page, rendered here: no CDN, rural desks are often offline
 """
 from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pika
 from flask import Blueprint, Response, jsonify, render_template_string
@@ -14,6 +20,16 @@ from sqlalchemy import text
 from .. import migrations
 from ..broker.connection import parameters
 from .metrics import exposition
+from ..workcal import DEFAULT_TIMEZONE, missing_years
+
+
+def _calendar_detail() -> dict:
+    year = datetime.now(ZoneInfo(DEFAULT_TIMEZONE)).year
+    missing = missing_years((year, year + 1))
+    detail = "ok" if not missing else (
+        "official schedule not loaded for " + ", ".join(map(str, missing))
+        + ": deadlines use the statutory fallback; add YYYY.csv to MOTCUA_CALENDAR_DIR")
+    return {"official_schedule_missing": missing, "detail": detail}
 
 
 def _check_database(runtime) -> tuple[bool, str]:
@@ -52,7 +68,7 @@ def blueprint(spec, runtime, api) -> Blueprint:
         checks = {"database": _check_database(runtime), "broker": _check_broker(runtime)}
         ready = all(ok for ok, _ in checks.values())
         body = {"status": "ready" if ready else "unready", "service": spec.name,
-                "checks": {name: detail for name, (_, detail) in checks.items()}}
+                "checks": {name: detail for name, (_, detail) in checks.items()}, "calendar": _calendar_detail()}
         return jsonify(body), 200 if ready else 503
 
     @bp.get("/metrics")

@@ -11,14 +11,18 @@ rounding, pauses) are in the docstring of `motcua_shared.workcal.calendar`.
     late = completed_at > due
     hours = cal.working_hours_between(received_at, completed_at)
 
-Modules: `office_hours` (giờ làm việc), `overrides` (admin day table), `vietnam_holidays`
-(the `holidays` package, cached per year), `days` (which dates are ngày làm việc),
+Modules: `office_hours` (giờ làm việc), `overrides` (admin day table), `schedule_file` (one
+year's official schedule file, checked), `official` (the shipped yearly files and the province's
+MOTCUA_CALENDAR_DIR; the only module that reads files), `vietnam_holidays` (the `holidays`
+package: the fallback for a year without a file), `days` (which dates are ngày làm việc),
 `durations` (units and exact conversion), `calendar` (instants).
 """
 
 from .calendar import DEFAULT_CUTOFF, DEFAULT_TIMEZONE, WorkingCalendar
 from .durations import MAX_DURATION_DAYS, Amount, Unit
-from .office_hours import DEFAULT_OFFICE_HOURS, OfficeHours
+from .office_hours import DEFAULT_OFFICE_HOURS, OfficeHours, parse_cutoff
+from .official import install, missing_years, official_year
+from .schedule_file import ScheduleFileError
 from .overrides import CalendarOverride, OverrideKind
 from .vietnam_holidays import VietnamYear, vietnam_year
 
@@ -31,8 +35,13 @@ __all__ = [
     "CalendarOverride",
     "OfficeHours",
     "OverrideKind",
+    "ScheduleFileError",
     "Unit",
     "VietnamYear",
     "WorkingCalendar",
+    "install",
+    "missing_years",
+    "official_year",
+    "parse_cutoff",
     "vietnam_year",
 ]

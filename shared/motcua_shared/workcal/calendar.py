@@ -20,9 +20,10 @@ Durations
     is negative, is refused with ValueError (see `durations`).
 
 Working days (ngày làm việc)
-    An admin override (day_off / working_day) wins; else the `holidays` package decides
-    (holidays, nghỉ bù and swapped bridge days are off; make-up Saturdays, làm bù, are on);
-    else Saturday and Sunday are off and Monday–Friday are on.
+    An admin override (day_off / working_day) wins; else the year's official schedule decides
+    (its data file, `official`; for a year without one the `holidays` package): holidays, nghỉ bù
+    and swapped bridge days are off, make-up Saturdays (làm bù) are on; else Saturday and Sunday
+    are off and Monday–Friday are on.
 
 Start of count (`start_of_count`, applied by `add`)
     Office periods and the cut-off are half-open: a receipt at hh:mm counts from hh:mm when
@@ -94,9 +95,8 @@ Moment = tuple[date, int]
 class WorkingCalendar:
     """Working-time arithmetic for one office (per tenant: its own hours, cut-off, overrides).
 
-    Immutable after construction and safe to share between threads. The package's holiday
-    data is cached per year process-wide (it does not depend on the tenant); overrides are
-    per instance.
+    Immutable after construction and safe to share between threads. The official schedules are
+    loaded once per process (they do not depend on the tenant); overrides are per instance.
     """
 
     def __init__(

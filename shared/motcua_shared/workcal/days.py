@@ -1,4 +1,5 @@
-"""Which dates are working days (ngày làm việc): overrides, then the package, then the weekend."""
+"""Which dates are working days (ngày làm việc): overrides, then the year's official schedule (its
+file, else the package), then the weekend."""
 
 from __future__ import annotations
 
@@ -6,13 +7,13 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from .overrides import CalendarOverride, OverrideKind, index_overrides
-from .vietnam_holidays import vietnam_year
+from .official import official_year
 
 SATURDAY = 5
 ONE_DAY = timedelta(days=1)
 MAX_CONSECUTIVE_DAYS_OFF = 366
-"""The package never has more than ~10 days off in a row; a year without a working day means
-the override table is wrong, and an error says so instead of a search that never ends."""
+"""No schedule has more than ~10 days off in a row; a year without a working day means the override
+table is wrong, and an error says so instead of a search that never ends."""
 
 
 def require_date(value: object, what: str = "day") -> date:
@@ -25,8 +26,8 @@ def require_date(value: object, what: str = "day") -> date:
 
 
 class WorkingDays:
-    """The day rule. Precedence: an admin override, else the package (a holiday is off, a
-    make-up Saturday is on), else Saturday and Sunday are off."""
+    """The day rule. Precedence: an admin override, else the year's official schedule (a holiday,
+    nghỉ bù or swapped bridge day is off, a make-up Saturday is on), else Saturday and Sunday are off."""
 
     def __init__(self, overrides: Iterable[CalendarOverride] = ()) -> None:
         self._overrides = index_overrides(overrides)
@@ -35,7 +36,7 @@ class WorkingDays:
         kind = self._overrides.get(day)
         if kind is not None:
             return kind is OverrideKind.WORKING_DAY
-        year = vietnam_year(day.year)
+        year = official_year(day.year)
         if day.weekday() >= SATURDAY:
             return day in year.weekend_workdays  # ngày làm bù
         return day not in year.days_off  # lễ, Tết, nghỉ bù

@@ -118,3 +118,10 @@ def _check_spans(spans: tuple[tuple[int, int], ...]) -> None:
 
 DEFAULT_OFFICE_HOURS = OfficeHours(((time(7, 0), time(11, 30)), (time(13, 30), time(17, 0))))
 """07:00–11:30 and 13:30–17:00: the common provincial schedule, 8 h a day."""
+
+
+def parse_cutoff(raw: str) -> time | None:
+    """Read a reception cut-off setting: ``"15:00"``, or ``"off"`` for none."""
+    if raw.strip().lower() == "off":
+        return None
+    return _parse_clock(raw)

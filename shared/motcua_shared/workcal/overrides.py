@@ -1,9 +1,9 @@
 """Admin overrides of the day rule: one row of the holiday table an administrator edits.
 
-The `holidays` package knows the statutory holidays and the government's announced swaps,
-but not everything: civil-service Tết schedules are often longer than the 5 statutory days,
-a province may give an extra day off, or make a Saturday a working day (làm bù). An override
-always wins over the package and over the weekend rule.
+The yearly schedule files (`official`) hold the statutory holidays and the government's decreed
+swaps, but not everything: a province may give an extra day off, or make a Saturday a working
+day (làm bù), or a notice may come after the year's file was installed. An override always wins
+over the schedule and over the weekend rule.
 """
 
 from __future__ import annotations

@@ -1,4 +1,6 @@
-"""Vietnamese public holidays per year, read from the `holidays` package and cached.
+"""Vietnamese public holidays per year, read from the `holidays` package and cached: the fallback
+for a year without an official schedule file (`official`), which misses the decisions the
+package has not caught up with (the New Year 2026 swap, for one).
 
 What the package provides (holidays 0.109, `countries/vietnam.py`):
 
@@ -17,7 +19,7 @@ complete. Outside the package's lunar tables (1901–2100) there are simply no h
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from types import MappingProxyType
@@ -25,13 +27,20 @@ from types import MappingProxyType
 import holidays
 
 
+PACKAGE_ORIGIN = "holidays package"
+
+
 @dataclass(frozen=True, eq=False)
 class VietnamYear:
-    """One year of the package's calendar: days off with their Vietnamese names, and make-up days."""
+    """One year's days off with their Vietnamese names, and make-up days; `origin` says where they
+    come from (the package, or an official schedule file: see `official`)."""
 
     year: int
     days_off: Mapping[date, str]
     weekend_workdays: frozenset[date]
+    origin: str = PACKAGE_ORIGIN
+    # The worked weekend days' names where the source gives them (the schedule files do; the package not).
+    workday_names: Mapping[date, str] = field(default_factory=lambda: MappingProxyType({}))
 
 
 @lru_cache(maxsize=256)

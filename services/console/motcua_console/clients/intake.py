@@ -70,7 +70,7 @@ class IntakeClient(ApiClient):
 
     def dossiers(self, **filters) -> dict:
         """A page of dossiers: filters as intake names them (status, procedure, channel, unit,
-        received_from, received_to, q, postal_issue, page, page_size)."""
+        received_from, received_to, q, postal_issue, acceptance_overdue, page, page_size)."""
         return self.get("/api/v1/dossiers", **filters)
 
     def dossier(self, code: str) -> dict:

@@ -24,13 +24,18 @@ class ReportingClient(ApiClient):
         return self.raw(f"/api/v1/reports/{name}", accept=DOWNLOADS[fmt], format=fmt,
                         **{"from": date_from, "to": date_to, "unit": unit}, **filters)
 
-    def summary(self, *, date_from: str, date_to: str, unit: str) -> dict:
-        return self.report("summary", date_from=date_from, date_to=date_to, unit=unit)
+    def summary(self, *, date_from: str | None, date_to: str | None, unit: str, **choices) -> dict:
+        """`choices`: `period` (an official period instead of the dates), `attribution`."""
+        return self.report("summary", date_from=date_from, date_to=date_to, unit=unit, **choices)
 
-    def indicators(self, *, date_from: str, date_to: str, unit: str) -> dict:
-        return self.report("indicators", date_from=date_from, date_to=date_to, unit=unit)
+    def indicators(self, *, date_from: str | None, date_to: str | None, unit: str, **choices) -> dict:
+        return self.report("indicators", date_from=date_from, date_to=date_to, unit=unit, **choices)
 
-    def dossiers(self, figure: str, *, date_from: str, date_to: str, unit: str, page: int = 1,
+    def periods(self, year: int) -> dict:
+        """The official reporting periods of a year, with their first and last days."""
+        return self.get("/api/v1/reports/periods", year=year)
+
+    def dossiers(self, figure: str, *, date_from: str | None, date_to: str | None, unit: str, page: int = 1,
                  page_size: int = 50, **filters) -> dict:
         return self.report("dossiers", date_from=date_from, date_to=date_to, unit=unit, figure=figure, page=page,
                            page_size=page_size, **filters)

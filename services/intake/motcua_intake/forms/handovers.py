@@ -59,6 +59,17 @@ def _parties(desk: Desk, dossier: dict, entry: dict) -> tuple[str, str, str] | N
     if action == "return_result":
         method = (entry["details"] or {}).get("method")
         return (here, POST, applicant) if method == "postal" else (here, f"{here} ({_officer(entry)})", applicant)
+    if action in ("stop", "request_payment"):  # the agency's decision, handed to the citizen through the desk
+        return competent, competent, f"{here} → {applicant}"
+    if action == "payment_received":
+        return here, applicant, f"{here} ({_officer(entry)})"
+    if action == "hand_over":  # the 2025 transition: from the agency that ceased to its successor
+        moved = [step for step in (entry["details"] or {}).get("steps") or () if step["state"] == "open"]
+        if not moved:
+            return None  # only steps not yet started were re-pointed: the dossier itself did not move
+        giver = ", ".join(dict.fromkeys(step["from_agency_name"] for step in moved))
+        receiver = ", ".join(dict.fromkeys(step["to_agency_name"] for step in moved))
+        return receiver, giver, receiver
     if action == "postal_picked_up":
         return (here, here, POST) if direction == "result_to_citizen" else (here, applicant, POST)
     if action == "postal_delivered":
@@ -77,6 +88,10 @@ NOTES = {
     "supplement_received": "Nhận hồ sơ bổ sung; tiếp tục tính thời hạn",
     "postal_failed": "Bưu điện không phát được",
     "postal_returned": "Bưu điện hoàn trả",
+    "hand_over": "Chuyển giao cơ quan kế nhiệm",
+    "stop": "Thông báo dừng giải quyết hồ sơ",
+    "request_payment": "Yêu cầu thực hiện nghĩa vụ tài chính; tạm dừng tính thời hạn",
+    "payment_received": "Nhận biên lai nộp tiền; tiếp tục tính thời hạn",
 }
 
 

@@ -74,6 +74,22 @@ def text(desk: Desk, dossier: dict, entry: dict) -> str | None:
     if action == "apology":
         return (f"Cơ quan giải quyết xin lỗi vì hồ sơ chậm so với hẹn; hẹn lại ngày trả kết quả: "
                 f"{_clock(entry, 'new_due_at')}.{_reason(entry)}")
+    if action == "stop":  # the competent agency's stop (stops.py): the notice is the result
+        return f"Cơ quan có thẩm quyền dừng giải quyết hồ sơ.{_reason(entry)}"
+    if action == "request_payment":  # a financial obligation (payments.py)
+        amount = _details(entry).get("amount_vnd")
+        return (f"Đề nghị công dân thực hiện nghĩa vụ tài chính: {entry['note']}, số tiền {vn.money(amount)}. "
+                f"Thời hạn giải quyết tạm dừng trong khi chờ nộp.")
+    if action == "payment_received":
+        return f"Đã ghi nhận nộp tiền; tiếp tục giải quyết. Hẹn trả kết quả: {_clock(entry, 'due_at')}."
+    if action == "rescheduled":  # a declared day off moved the appointment (rescheduling.py)
+        day = _details(entry).get("day", "")
+        return (f"Ngày {day[8:10]}/{day[5:7]}/{day[0:4]} được công bố là ngày nghỉ; hẹn trả kết quả mới: "
+                f"{_clock(entry, 'due_at')}.")
+    if action == "hand_over":  # the 2025 transition (routing's route.handed_over)
+        names = list(dict.fromkeys(step["to_agency_name"] for step in _details(entry).get("steps") or ()))
+        return (f"Từ ngày 01/07/2025 chính quyền địa phương tổ chức theo hai cấp; hồ sơ được chuyển giao cho "
+                f"{', '.join(names)} tiếp tục giải quyết, thời hạn giải quyết không thay đổi.")
     return _postal(entry)
 
 

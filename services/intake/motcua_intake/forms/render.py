@@ -5,8 +5,8 @@ from datetime import date, datetime, timezone
 
 from flask import Response, render_template
 
-from motcua_shared.reference import Procedure, RouteNotApplicable, UnknownAgency, UnknownProcedure, UnknownUnit, \
-    resolve_route
+from motcua_shared.reference import FeeBasis, Procedure, RouteNotApplicable, UnknownAgency, UnknownProcedure, \
+    UnknownUnit, resolve_route
 from motcua_shared.web.errors import Conflict
 
 from .. import reference
@@ -74,9 +74,17 @@ def receipt(desk: Desk, dossier: dict) -> Response:
         channel=vn.CHANNELS[dossier["channel"]], copy_types=vn.COPY_TYPES,
         time_limit=vn.time_limit(procedure.processing_time.value, procedure.processing_time.unit),
         received=vn.clock(dossier["received_at"]),
-        due=vn.clock(dossier["due_at"]), fee=vn.money(dossier["fee_vnd"]),
+        due=vn.clock(dossier["due_at"]), fee=_fee(procedure, dossier["fee_vnd"]),
         return_place=_return_place(dossier), agency=deciding_agency(desk, procedure, dossier, on),
         book=on.year, lookup_url=f"{desk.base_url}/tra-cuu"))
+
+
+def _fee(procedure: Procedure, amount: int) -> str:
+    """The fee line of the receipt. A fee the catalogue could not find published is 0 there meaning
+    "not known": printing it as "Miễn lệ phí" would tell the citizen it is free."""
+    if amount == 0 and procedure.fee_basis is FeeBasis.UNPUBLISHED:
+        return "Theo mức thu do Hội đồng nhân dân tỉnh quy định"
+    return vn.money(amount)
 
 
 def _return_place(dossier: dict) -> str:

@@ -10,9 +10,11 @@ To change a text, append a new Version to its template; never edit a published o
 """
 from __future__ import annotations
 
-from motcua_shared.events.catalogue import dossier, route, shipment
+from motcua_shared.events.catalogue import dossier, reschedule, route, shipment
 
 from .model import Attachment, Template, Version
+# The lifecycle's stop and financial obligation (issue 14), kept in their own module.
+from .lifecycle import DOSSIER_STOPPED, PAYMENT_RECEIVED, PAYMENT_REQUESTED  # noqa: E402
 
 # Values every template may use: the dossier's code, its receiving desk and how the result is returned.
 DOSSIER_SAMPLE = {"code": "H52.04222-190315-0001", "unit_name": "UBND xã Chiềng Khương", "return_method": "counter"}
@@ -375,7 +377,32 @@ Tra cứu tình trạng hồ sơ: {{ link }}""",
     ),),
 )
 
+DOSSIER_RESCHEDULED = Template(
+    key="dossier_rescheduled",
+    title="Hẹn lại ngày trả kết quả do ngày nghỉ mới được công bố",
+    event_type=reschedule.DOSSIER_RESCHEDULED,
+    urgent=False,
+    sample={**DOSSIER_SAMPLE, "day": "10/12/2026", "note": "Nghỉ theo Quyết định 12/QĐ-UBND",
+            "previous_due_at": "09:00 ngày 11/12/2026", "due_at": "09:00 ngày 14/12/2026"},
+    versions=(Version(
+        number=1,
+        sms="Hồ sơ {{ code }} hẹn trả kết quả mới: {{ due_at }}, do ngày {{ day }} được công bố là ngày nghỉ. "
+            "Tra cứu: {{ link }}",
+        subject="Hồ sơ {{ code }}: hẹn trả kết quả mới {{ due_at }}",
+        email="""Kính gửi Ông/Bà,
+
+Ngày {{ day }} đã được công bố là ngày nghỉ ({{ note }}). Thời gian giải quyết hồ sơ tính theo ngày làm việc, nên thời gian hẹn trả kết quả của hồ sơ số {{ code }} được lùi lại tương ứng.
+
+Thời gian hẹn trả kết quả trước đây: {{ previous_due_at }}.
+Thời gian hẹn trả kết quả mới: {{ due_at }}.
+
+Trạng thái: Đang xử lý.
+
+Tra cứu tình trạng hồ sơ: {{ link }}""",
+    ),),
+)
+
 TEMPLATES = {t.key: t for t in (
     DOSSIER_SUBMITTED, DOSSIER_RECEIVED, DOSSIER_REFUSED, DOSSIER_REDIRECTED, SUPPLEMENT_REQUESTED,
     SUPPLEMENT_RECEIVED, DOSSIER_WITHDRAWN, RESULT_READY, RESULT_RETURNED, APOLOGY_ISSUED, SHIPMENT_CREATED,
-    SHIPMENT_PROGRESSED)}
+    SHIPMENT_PROGRESSED, DOSSIER_RESCHEDULED, DOSSIER_STOPPED, PAYMENT_REQUESTED, PAYMENT_RECEIVED)}

@@ -22,5 +22,12 @@ def render(table: TallyTable | PlainTable) -> bytes:
         writer.writerows([row.number, row.label, *row.tally.columns()] for row in table.rows)
     else:
         writer.writerow(table.headers)
-        writer.writerows(["" if cell is None else cell for cell in row] for row in table.rows)
+        writer.writerows([_cell(cell) for cell in row] for row in table.rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _cell(cell):
+    """As the XLSX file shows it: a whole rate (0.0, 50.0) is a whole number there, so it is here too."""
+    if cell is None:
+        return ""
+    return int(cell) if isinstance(cell, float) and cell.is_integer() else cell

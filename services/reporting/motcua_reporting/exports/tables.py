@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..statistics.attribution import COMPETENT, TITLES
 from ..statistics.dimensions import LEVEL_ORDER, MECHANISM_TITLES, UNKNOWN
 from ..statistics.report import MECHANISMS, Report
 from ..statistics.tally import Tally
@@ -33,6 +34,7 @@ class TallyTable:
     period_label: str
     label_title: str
     rows: list[TallyRow] = field(default_factory=list)
+    attribution: str = ""  # "Theo cơ quan giải quyết" when not by the receiving unit (the default)
 
 
 @dataclass
@@ -57,10 +59,15 @@ def bieu06(report: Report) -> TallyTable:
     levels = {_level(row) for row, _placement in placed}
     for number, level, title in LEVEL_GROUPS + ((("IV", None, UNKNOWN),) if None in levels else ()):
         members = [(row, placement) for row, placement in placed if _level(row) == level]
-        items, subtotal = report.breakdown("unit" if level == "commune" else "sector", members)
+        items, subtotal = report.breakdown(_unit_dimension(report) if level == "commune" else "sector", members)
         table.rows.append(TallyRow(number, title, subtotal, emphasis=True))
         table.rows.extend(TallyRow(str(index), item.label, item.tally) for index, item in enumerate(items, start=1))
     return table
+
+
+def _unit_dimension(report: Report) -> str:
+    """The commune rows name the unit each dossier is counted under: its desk, or its resolving agency."""
+    return "competent_unit" if report.attribution == COMPETENT else "unit"
 
 
 def _level(row) -> str | None:
@@ -84,4 +91,5 @@ def trend(report: Report) -> TallyTable:
 
 def _tally_table(report: Report, title: str, label_title: str) -> TallyTable:
     return TallyTable(title=title, unit_name=report.scope.name, period_label=report.period.label(),
-                      label_title=label_title)
+                      label_title=label_title,
+                      attribution=TITLES[COMPETENT] if report.attribution == COMPETENT else "")

@@ -82,6 +82,9 @@ def _titles(sheet: Worksheet, table: TallyTable | PlainTable, width: int) -> Non
     sheet["A5"].alignment = CENTRE
     if isinstance(table, TallyTable):
         sheet.cell(row=6, column=width - 2, value="Đơn vị tính: Số hồ sơ TTHC").font = Font(italic=True)
+        if table.attribution:
+            sheet["A6"] = f"Số liệu {table.attribution[0].lower()}{table.attribution[1:]}"
+            sheet["A6"].font = Font(italic=True)
 
 
 def _tally(sheet: Worksheet, table: TallyTable) -> None:

@@ -19,13 +19,17 @@ from motcua_shared.workcal import WorkingCalendar
 
 from . import times
 from .clock import Apology, Clock, Deadline, Pause
-from .timeline import (APOLOGY, PROCESSED, RECEIVED, REDIRECTED, REFUSED, RETURNED, SUBMITTED, SUPPLEMENT_RECEIVED,
-                       SUPPLEMENT_REQUESTED, WITHDRAWN, Entry)
+from .timeline import (APOLOGY, PAID, PROCESSED, RECEIVED, REDIRECTED, REFUSED, RETURNED, ROUTE_HANDED_OVER,
+                       ROUTE_STARTED, SUBMITTED, SUPPLEMENT_RECEIVED, SUPPLEMENT_REQUESTED, WITHDRAWN, Entry)
+from .timeline import PAYMENT_REQUESTED, RESCHEDULED, STOPPED
 
 RESULT_KINDS = (PROCESSED, RETURNED)  # a result exists: it may be early
-STOP_KINDS = (WITHDRAWN, REFUSED, REDIRECTED)  # stopped without a result: on time or late, never early
+# Stopped without a result: on time or late, never early. The agency's stop (DVCQG 8) ends processing
+# like a withdrawal: Decision 766 lists "stopped" among the end-of-processing events; Biểu 06 does not
+# count it as resolved (status 9), and it is no longer in progress (docs/lifecycle.md).
+STOP_KINDS = (WITHDRAWN, REFUSED, REDIRECTED, STOPPED)
 END_KINDS = {PROCESSED: "processed", RETURNED: "returned", WITHDRAWN: "withdrawn", REFUSED: "refused",
-             REDIRECTED: "redirected"}
+             REDIRECTED: "redirected", STOPPED: "stopped"}
 
 
 @cache
@@ -38,10 +42,12 @@ def calendar() -> WorkingCalendar:
 def project(code: str, entries: Iterable[Entry], *, calendar: WorkingCalendar) -> dict[str, Any]:
     ordered = sorted(entries, key=lambda entry: (entry.occurred_at, entry.event_id))
     received, submitted = _first(ordered, RECEIVED), _first(ordered, SUBMITTED)
-    row = {"code": code, **_facts(received or submitted),
+    row = {"code": code, **_facts(received or submitted), **_competent(received or submitted, ordered),
            "submitted_at": submitted.occurred_at if submitted is not None else None, "received_at": None,
            "due_at": None, "ended_at": None, "end_kind": None, "end_class": None, "end_due_at": None,
            "handling_minutes": None, "supplement_requests": 0, "apologised": _first(ordered, APOLOGY) is not None,
+           # Decision 766 §3.6: a payment recorded as made online (DuocThanhToanTrucTuyen 1 or 2).
+           "paid_online": any(entry.kind == PAID and (entry.facts or {}).get("online") in (1, 2) for entry in ordered),
            "clock": Clock().to_json()}
     if received is None:
         return row  # submitted online or by post, not accepted at a desk: not the state's obligation yet
@@ -85,22 +91,56 @@ def _facts(source: Entry | None) -> dict[str, Any]:
         "sector": facts.get("sector"), "inter_agency": bool(facts.get("inter_agency")),
         "channel": facts.get("channel"), "receiving_unit": facts.get("receiving_unit"),
         "receiving_unit_path": path or None, "province_code": segments.get(2), "district_code": segments.get(3),
-        "commune_code": segments.get(5), "competent_unit": facts.get("competent_unit"),
+        "commune_code": segments.get(5),
     }
+
+
+def _competent(source: Entry | None, ordered: list[Entry]) -> dict[str, Any]:
+    """The unit that resolves the dossier, for Biểu 06 by the resolving agency (`attribution=competent`).
+
+    From routing's latest plan (`route.started`; a plan made again replaces the earlier one): the last
+    step at the level the procedure is decided at (`procedure_level`, which intake sends for the day of
+    reception), or the plan's last step when none is at that level. A three-level liên thông procedure
+    decided by the province (commune → district → province) is the province's; a liên thông group
+    registered at the commune (birth or death registration with residence and benefits) stays the
+    commune's, though later steps go to the district police or the province's social insurance. When
+    that step was handed to a successor at the 2025 reform (`route.handed_over`), the successor's unit.
+    Before routing has planned it (or for history imported without its route): the competent unit
+    intake recorded at reception, which is the receiving unit unless the desk named another."""
+    facts = (source.facts if source else None) or {}
+    plans = [entry for entry in ordered if entry.kind == ROUTE_STARTED and entry.facts]
+    if plans:
+        steps = sorted(plans[-1].facts["steps"], key=lambda step: step["sequence"])
+        deciding = [step for step in steps if step["level"] == facts.get("procedure_level")] or steps
+        decisive = deciding[-1]
+        unit, path = decisive["unit"], decisive["unit_path"]
+        for entry in ordered:
+            if entry.kind == ROUTE_HANDED_OVER and entry.occurred_at >= plans[-1].occurred_at and entry.facts:
+                for step in entry.facts["steps"]:
+                    if step["sequence"] == decisive["sequence"]:
+                        unit, path = step["to_unit"], step["to_unit_path"]
+    else:
+        unit = facts.get("competent_unit") or facts.get("receiving_unit")
+        path = facts.get("competent_unit_path") or (facts.get("receiving_unit_path") if unit == facts.get(
+            "receiving_unit") else None)
+    segments = {len(segment): segment for segment in (path or "").split(".") if segment}
+    return {"competent_unit": unit, "competent_unit_path": path, "competent_province_code": segments.get(2),
+            "competent_district_code": segments.get(3), "competent_commune_code": segments.get(5)}
 
 
 def _clock(received: Entry, after_reception: list[Entry], apology: Entry | None) -> Clock:
     deadlines = [Deadline(received.occurred_at, received.due_at)]
     closed = []
     for entry in after_reception:
-        if entry.kind == SUPPLEMENT_RECEIVED:
+        # A payment recorded moves the appointment by the wait exactly as a supplement received does.
+        if entry.kind in (SUPPLEMENT_RECEIVED, PAID):
             deadlines.append(Deadline(entry.occurred_at, entry.due_at, moved_by_pause=True))
             closed.append(Pause(max(entry.paused_from, received.occurred_at), entry.occurred_at))
-        elif entry.kind == PROCESSED:
+        elif entry.kind in (PROCESSED, RESCHEDULED):  # a declared day off moves the appointment from then on
             deadlines.append(Deadline(entry.occurred_at, entry.due_at))
     # A request no supplement has answered yet: the clock has stood still since it.
     still_open = [Pause(entry.occurred_at, None) for entry in after_reception
-                  if entry.kind == SUPPLEMENT_REQUESTED
+                  if entry.kind in (SUPPLEMENT_REQUESTED, PAYMENT_REQUESTED)
                   and not any(pause.start <= entry.occurred_at <= pause.end for pause in closed)]
     return Clock(deadlines=tuple(sorted(deadlines)), pauses=tuple(sorted(closed + still_open)),
                  apology=None if apology is None else Apology(apology.occurred_at, apology.original_due_at))

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from motcua_shared.events.catalogue import dossier, route
+from motcua_shared.events.catalogue import dossier, handover, payment, reschedule, route, stop
 
 from . import times
 
@@ -24,6 +24,12 @@ WITHDRAWN = "dossier.withdrawn"
 PROCESSED = "dossier.processed"
 RETURNED = "dossier.returned"
 APOLOGY = "apology.issued"
+ROUTE_STARTED = "route.started"
+ROUTE_HANDED_OVER = "route.handed_over"
+PAID = "dossier.paid"
+STOPPED = "dossier.stopped"  # the competent agency stopped processing (DVCQG 8, docs/lifecycle.md)
+PAYMENT_REQUESTED = "dossier.payment_requested"  # a financial obligation asked for: the clock stands still
+RESCHEDULED = "dossier.rescheduled"  # a declared day off moved the appointment (docs/calendar.md)
 
 _PREFIX = "vn.motcua."
 # Where each event type keeps the moment it happened.
@@ -39,7 +45,15 @@ _MOMENT = {
     dossier.DOSSIER_PROCESSED: "occurred_at",
     dossier.DOSSIER_RETURNED: "occurred_at",
     route.APOLOGY_ISSUED: "issued_at",
+    route.ROUTE_STARTED: "started_at",
+    handover.ROUTE_HANDED_OVER: "handed_over_at",
+    payment.DOSSIER_PAID: "occurred_at",
+    payment.DOSSIER_PAYMENT_REQUESTED: "occurred_at",
+    stop.DOSSIER_STOPPED: "occurred_at",
+    reschedule.DOSSIER_RESCHEDULED: "occurred_at",
 }
+# Routing's events name the dossier `dossier_code`; intake's name it `code`.
+_ROUTING_TYPES = (route.APOLOGY_ISSUED, route.ROUTE_STARTED, handover.ROUTE_HANDED_OVER)
 LIFECYCLE_TYPES = frozenset(_MOMENT)
 
 # What a report groups by. The applicant, the delivery address and the fee stay out.
@@ -76,11 +90,23 @@ def entry_from_event(event_id: str, event_type: str, data: dict[str, Any]) -> En
     if moment is None:
         return None
     apology = event_type == route.APOLOGY_ISSUED
-    facts = ({name: data.get(name) for name in FACT_FIELDS}
-             if event_type in (dossier.DOSSIER_SUBMITTED, dossier.DOSSIER_RECEIVED) else None)
+    if event_type == route.ROUTE_STARTED:
+        # The plan's units and levels: where the dossier is decided (projection.dossier._competent).
+        facts = {"steps": [{"sequence": step["sequence"], "unit": step["unit"], "unit_path": step["unit_path"],
+                            "level": step["level"]} for step in data["steps"]]}
+    elif event_type == handover.ROUTE_HANDED_OVER:
+        # Which planned positions went to which successor unit (the resolving unit may be among them).
+        facts = {"steps": [{"sequence": step["sequence"], "to_unit": step["to_unit"],
+                            "to_unit_path": step["to_unit_path"]} for step in data["steps"]]}
+    elif event_type == payment.DOSSIER_PAID:
+        facts = {"online": data.get("online", 0)}  # DVCQG DuocThanhToanTrucTuyen, for 766 §3.6
+    elif event_type in (dossier.DOSSIER_SUBMITTED, dossier.DOSSIER_RECEIVED):
+        facts = {name: data.get(name) for name in FACT_FIELDS}
+    else:
+        facts = None
     return Entry(
         event_id=event_id,
-        code=data["dossier_code"] if apology else data["code"],
+        code=data["dossier_code"] if event_type in _ROUTING_TYPES else data["code"],
         kind=event_type.removeprefix(_PREFIX),
         occurred_at=times.parse(data[moment]),
         due_at=times.parse(data.get("new_due_at" if apology else "due_at")),

@@ -14,7 +14,11 @@ unit that received it and to every unit above it (see *unit*).
 **Period.** Whole days in Vietnam (Asia/Ho_Chi_Minh): from 00:00 on `from` to 24:00 on `to`. A
 dossier is in the period's table when it was received before the end of `to` and had not ended
 before the start of `from`. *Carried over* (từ kỳ trước): received before `from`, not ended
-before `from`. Online / counter-and-postal: received within the period, by its channel.
+before `from`. Online / counter-and-postal: received within the period, by its channel. Instead of
+`from`/`to`, `period` names an official reporting period (Decree 09/2019/NĐ-CP Art. 12: figures cut
+from the 15th of the month before the period to the 14th of its last month): `2019-M05` the month,
+`2019-Q1` the quarter, `2019-6T` / `2019-6C` the first / second half, `2019-9T` nine months, `2019-N`
+the year; `GET /api/v1/reports/periods?year=` lists them with their days. Giving both is refused.
 
 **Resolved** (đã giải quyết): processing ended by the end of `to`. The end is `dossier.processed`
 (DVCQG 9, approved or a reasoned rejection); failing that `dossier.returned` (10; when both exist 9
@@ -45,6 +49,16 @@ carried_over = resolved.total + in_progress.total; resolved.total = early + on_t
 in_progress.total = within_deadline + overdue. The same holds under `one_stop` and `inter_agency`
 (một cửa liên thông: a dossier handled by several agencies or levels), which add up to the total: an
 inter-agency dossier is one dossier, counted once.
+
+**Attribution** (`attribution`). `receiving` (the default): a dossier counts under the unit whose
+desk received it. `competent`: under the unit of the agency that resolves it (Biểu 06 reports "at the
+agency that directly handles" the procedure): in its latest route plan (`route.started`), the last
+step at the level its procedure is decided at (the plan's last step when none is), or the successor's
+unit when that step was handed over at the 2025 reform (`route.handed_over`); until routing has
+planned it, the competent unit recorded at reception (the receiving unit unless the desk named
+another). Every
+figure, breakdown, list and file follows the attribution asked for; `by=competent_unit` breaks a
+report down by that unit.
 
 **Unit.** The unit is read as it stood on `to` (or on its last day, for the districts abolished on
 01/07/2025). Covered: dossiers received at the unit or at a unit below it in the hierarchy of their

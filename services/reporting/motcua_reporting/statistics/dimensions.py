@@ -49,6 +49,8 @@ class Dimension:
 DIMENSIONS = {
     "unit": Dimension("unit", "Đơn vị tiếp nhận", lambda row: row.receiving_unit, unit_name,
                       lambda key: key or "~"),
+    "competent_unit": Dimension("competent_unit", "Cơ quan giải quyết", lambda row: row.competent_unit, unit_name,
+                                lambda key: key or "~"),
     "level": Dimension("level", "Cấp giải quyết", lambda row: row.procedure_level,
                        lambda key, _on: LEVEL_TITLES.get(key, UNKNOWN), lambda key: LEVEL_ORDER.get(key, 9)),
     "procedure": Dimension("procedure", "Thủ tục hành chính", lambda row: row.procedure_code,

@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 
 from ..models import dossiers
 from ..projection import times
+from .attribution import RECEIVING
 from .dimensions import DIMENSIONS, mechanism
-from .indicators import counts_on_time, indicators, is_completed, received_in_period
+from .indicators import counts_on_time, has_fee, indicators, is_completed, received_in_period
 from .period import Period
 from .placement import Placement, place
 from .scope import UnitScope
@@ -28,14 +29,16 @@ INDICATOR_FIGURES = {
     "indicator.2_1": counts_on_time,
     "indicator.2_2": is_completed,
     "indicator.3_3": lambda _row, placement: received_in_period(placement),
+    "indicator.3_6": lambda row, placement: received_in_period(placement) and has_fee(row),
 }
 DRILLABLE = FIGURES + tuple(INDICATOR_FIGURES)
 # Drill-down filters (query parameter → dimension): the row of a breakdown a figure came from.
 FILTERS = {"mechanism": "mechanism", "channel": "channel", "level": "level", "procedure": "procedure",
-           "sector": "sector", "receiving_unit": "unit"}
+           "sector": "sector", "receiving_unit": "unit", "competent_unit": "competent_unit"}
 
 _INSTANTS = ("received_at", "due_at", "ended_at", "end_due_at")
 _FIELDS = ("code", "procedure_code", "procedure_level", "sector", "inter_agency", "channel", "receiving_unit",
+           "competent_unit", "paid_online",
            *_INSTANTS, "end_kind", "end_class", "handling_minutes", "supplement_requests", "apologised")
 
 
@@ -65,12 +68,13 @@ class BreakdownRow:
 
 
 class Report:
-    def __init__(self, session: Session, scope: UnitScope, period: Period):
+    def __init__(self, session: Session, scope: UnitScope, period: Period, attribution: str = RECEIVING):
         self.scope = scope
         self.period = period
+        self.attribution = attribution
         found = session.execute(
             select(*(dossiers.c[name] for name in _FIELDS), cast(dossiers.c.clock, Text).label("clock"))
-            .where(scope.condition(dossiers), dossiers.c.received_at.is_not(None),
+            .where(scope.condition(dossiers, attribution), dossiers.c.received_at.is_not(None),
                    dossiers.c.received_at < period.end,
                    or_(dossiers.c.ended_at.is_(None), dossiers.c.ended_at >= period.start))
             .order_by(dossiers.c.received_at, dossiers.c.code))
@@ -105,7 +109,7 @@ class Report:
         return rows, total
 
     def indicators(self) -> dict:
-        return indicators(self.placed())
+        return indicators(self.placed(), self.scope.level, self.period.last_day)
 
     def trend(self) -> list[tuple[Period, Tally]]:
         months = []

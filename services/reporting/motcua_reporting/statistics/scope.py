@@ -28,6 +28,7 @@ from motcua_shared.reference import Hierarchy, Level, UnknownUnit, hierarchy_for
 from motcua_shared.web.auth import Principal
 from motcua_shared.web.errors import Forbidden, Invalid
 
+from .attribution import COLUMNS, RECEIVING
 from .period import Period
 
 
@@ -39,10 +40,9 @@ class UnitScope:
     as_of: date
     codes: tuple[str, ...]  # U, and in the two-level hierarchy the codes merged into it
 
-    def condition(self, table: Table) -> ColumnElement[bool]:
-        column = {Level.PROVINCE: table.c.province_code, Level.DISTRICT: table.c.district_code,
-                  Level.COMMUNE: table.c.commune_code}[self.level]
-        return column.in_(self.codes)
+    def condition(self, table: Table, attribution: str = RECEIVING) -> ColumnElement[bool]:
+        """The dossiers under U: received in its subtree, or (`competent`) resolved by an agency in it."""
+        return table.c[COLUMNS[attribution][self.level.value]].in_(self.codes)
 
 
 def resolve(code: str, period: Period, officer: Principal) -> UnitScope:

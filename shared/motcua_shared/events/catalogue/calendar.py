@@ -3,8 +3,8 @@
 The calendar's override table (days off and working days a province administrator declares) lives in
 intake; routing (step deadlines, pauses) and reporting (the clock of a dossier) compute with the same
 calendar, so each keeps a copy built from these events. One event per change of one date; `kind` null
-means the declaration was removed and the statutory rule (the `holidays` package, then the weekend)
-applies again. Changes to one date may arrive twice or out of order: the one with the latest
+means the declaration was removed and the official schedule (the year's calendar file, else the
+`holidays` package; then the weekend) applies again. Changes to one date may arrive twice or out of order: the one with the latest
 `changed_at` wins.
 """
 from marshmallow import fields, validate

@@ -107,6 +107,13 @@ class DossierSupplementRequested(StatusChange):
     stage = fields.String(required=True, validate=validate.OneOf(("reception", "processing")))
     items = fields.List(fields.String(validate=validate.Length(min=1, max=300)), load_default=list)
     note = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    # Decree 61 asks for a supplement once, for the whole list; Decision 766 counts a dossier asked more
+    # than once as late. Absent in events from before it was counted.
+    request_number = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1), metadata={
+        "description": "Which supplement request of this dossier this is (1 for the first, reception and "
+                       "processing together); more than 1 makes the dossier late under Decision 766."})
+    legal_ground = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000), metadata={
+        "description": "For a request after the first: the legal ground the officer recorded for it."})
 
 
 class DossierSupplementReceived(StatusChange):

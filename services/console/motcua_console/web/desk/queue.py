@@ -22,7 +22,13 @@ class Tab:
 
 TABS = (
     Tab("cho-tiep-nhan", "Chờ tiếp nhận", {"status": "submitted"}, "Không có hồ sơ nào chờ tiếp nhận."),
+    # Online and postal submissions past the desk's time limit (INTAKE_ACCEPTANCE_LIMIT_HOURS): never accepted
+    # automatically, so they stay here until an officer accepts or refuses them.
+    Tab("qua-han-tiep-nhan", "Quá hạn tiếp nhận", {"acceptance_overdue": "true"},
+        "Không có hồ sơ nào quá hạn tiếp nhận."),
     Tab("cho-bo-sung", "Chờ bổ sung", {"status": "supplement_required"}, "Không có hồ sơ nào chờ bổ sung."),
+    Tab("cho-nop-tien", "Chờ nộp phí, lệ phí, thuế", {"status": "awaiting_payment"},
+        "Không có hồ sơ nào chờ thực hiện nghĩa vụ tài chính."),
     Tab("cho-tra", "Có kết quả, chờ trả", {"status": "processed"}, "Không có kết quả nào chờ trả."),
     Tab("yeu-cau-rut", "Yêu cầu rút", {"status": "withdrawal_requested"}, "Không có yêu cầu rút hồ sơ nào."),
     Tab("buu-chinh", "Bưu chính có vấn đề", {"postal_issue": "true"}, "Không có bưu gửi nào gặp vấn đề."),

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from flask import render_template
 
+from motcua_shared.events.catalogue.stop import GROUND_LABELS
+
 from ...formatting import local
 from ...permissions import requires
 from ..context import backends, officer
@@ -13,7 +15,8 @@ from .deadline_explained import explain, weekday, years_between
 from .deadlines import due_in_words
 from .search import OFFICERS
 from .sections import load_all
-from .tasks import OUTCOMES, STEP_ACTIONS, STEP_STATUSES, desk_tasks, printable_forms, step_tasks
+from .tasks import (OUTCOMES, STEP_ACTIONS, STEP_STATUSES, agency_tasks, desk_tasks, printable_forms,
+                    step_tasks)
 
 CLOSED = ("processed", "returned", "refused", "stopped")
 # intake's history actions (lifecycle.py transitions and records) in words.
@@ -24,7 +27,15 @@ ACTIONS = {
     "processing_supplement": "Cơ quan giải quyết yêu cầu bổ sung", "supplement_received": "Nhận hồ sơ bổ sung",
     "request_withdrawal": "Đề nghị rút hồ sơ", "withdraw": "Dừng giải quyết (rút hồ sơ)",
     "process": "Có kết quả giải quyết", "return_result": "Trả kết quả", "apology": "Xin lỗi, hẹn lại ngày trả",
+    "hand_over": "Chuyển giao cơ quan kế nhiệm (01/07/2025)",
+    "stop": "Dừng giải quyết hồ sơ", "request_payment": "Yêu cầu thực hiện nghĩa vụ tài chính",
+    "payment_received": "Ghi nhận đã thực hiện nghĩa vụ tài chính",
+    "rescheduled": "Hẹn lại do ngày nghỉ mới công bố",
 }
+OBLIGATION_LABELS = {"fee": "Phí", "charge": "Lệ phí", "tax": "Thuế, tiền sử dụng đất"}
+PAYMENT_METHOD_LABELS = {"cash": "Tiền mặt", "bank_transfer": "Chuyển khoản",
+                         "online_national": "Trực tuyến (Cổng Dịch vụ công quốc gia)",
+                         "online_local": "Trực tuyến (cổng thanh toán của tỉnh)", "postal_cod": "Thu hộ qua bưu chính"}
 CHANNELS = {"counter": "Trực tiếp tại quầy", "online": "Trực tuyến", "postal": "Qua bưu chính"}
 RETURN_METHODS = {"counter": "Nhận tại quầy", "postal": "Qua bưu chính", "online": "Trực tuyến"}
 MESSAGE_STATUSES = {"created": "Chờ gửi", "sending": "Đang gửi", "temporary-failure": "Lỗi tạm thời, sẽ gửi lại",
@@ -53,7 +64,7 @@ def detail(code: str):
     appointment = dossier.get("rescheduled_due_at") or dossier.get("due_at")
     due = None if dossier["status"] in CLOSED else due_in_words(appointment, dossier.get("overdue"))
     history = sorted(dossier.get("history", []), key=lambda e: local(e["occurred_at"]))
-    tasks = desk_tasks(dossier, me) + step_tasks(code, route.data if route.ok else None, me)
+    tasks = desk_tasks(dossier, me) + agency_tasks(dossier, me) + step_tasks(code, route.data if route.ok else None, me)
     return render_template(
         "dossiers/detail.html", dossier=dossier, route=route, messages=messages, shipments=shipments,
         appointment=appointment, due=due, history=history, tasks=tasks, forms=printable_forms(dossier),
@@ -61,4 +72,5 @@ def detail(code: str):
         step_statuses=STEP_STATUSES, outcomes=OUTCOMES, message_statuses=MESSAGE_STATUSES,
         message_channels=MESSAGE_CHANNELS, route_statuses=ROUTE_STATUSES,
         explained=explained, calendar_ok=sections["calendar"].ok, weekday=weekday,
-        step_due=lambda step: due_in_words(step.get("due_at"), step.get("overdue")))
+        step_due=lambda step: due_in_words(step.get("due_at"), step.get("overdue")),
+        stop_grounds=GROUND_LABELS, obligations=OBLIGATION_LABELS, payment_methods=PAYMENT_METHOD_LABELS)

@@ -11,7 +11,8 @@ from flask import url_for
 OPEN_STEP = ("assigned", "claimed")
 STEP_ACTIONS = {"process": "Xử lý", "appraise": "Thẩm định", "approve": "Phê duyệt", "sign": "Ký"}
 STEP_STATUSES = {"planned": "Chưa đến lượt", "assigned": "Chờ nhận xử lý", "claimed": "Đang xử lý",
-                 "completed": "Đã xong", "sent_back": "Đã trả lại", "cancelled": "Đã hủy", "skipped": "Bỏ qua"}
+                 "completed": "Đã xong", "sent_back": "Đã trả lại", "cancelled": "Đã hủy", "skipped": "Bỏ qua",
+                 "handed_over": "Đã chuyển giao cơ quan kế nhiệm"}
 OUTCOMES = {"approved": "Đồng ý", "rejected": "Từ chối", "supplement_required": "Yêu cầu bổ sung"}
 # Printable forms: page slug -> (intake form, name on the page).
 FORMS = {
@@ -20,6 +21,7 @@ FORMS = {
     "tu-choi": ("refusal", "Phiếu từ chối tiếp nhận giải quyết hồ sơ (Mẫu 03)"),
     "phieu-xin-loi": ("apology", "Phiếu xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04)"),
     "phieu-kiem-soat": ("control-log", "Phiếu kiểm soát quá trình giải quyết hồ sơ (Mẫu 05)"),
+    "thong-bao-dung": ("stop-notice", "Thông báo dừng giải quyết hồ sơ"),
 }
 SUPPLEMENT_ACTIONS = ("request_supplement", "processing_supplement")
 
@@ -45,13 +47,39 @@ def desk_tasks(dossier: dict, account) -> list[Task]:
     if pending_reception:
         tasks.append(Task("Hướng dẫn nộp tại cơ quan khác", f"{base}/huong-dan"))
         tasks.append(Task("Từ chối tiếp nhận", f"{base}/tu-choi", warning=True))
+    if status == "supplement_required" and stage == "reception":
+        # Decree 61: once, for the whole list; intake refuses a second request without its legal ground.
+        tasks.append(Task("Yêu cầu bổ sung lần nữa (phải ghi căn cứ pháp lý)", f"{base}/yeu-cau-bo-sung",
+                          warning=True))
     if status == "supplement_required" and stage == "processing":
         tasks.append(Task("Nhận hồ sơ bổ sung", f"{base}/nhan-bo-sung"))
+    if status == "awaiting_payment":
+        tasks.append(Task("Ghi nhận đã thực hiện nghĩa vụ tài chính", f"{base}/ghi-nhan-nop-tien"))
     if status == "processed":
         tasks.append(Task("Trả kết quả", f"{base}/tra-ket-qua"))
-    if status in ("submitted", "received", "in_progress", "supplement_required", "withdrawal_requested"):
+    if status in ("submitted", "received", "in_progress", "supplement_required", "awaiting_payment",
+                  "withdrawal_requested"):
         tasks.append(Task("Rút hồ sơ theo đề nghị của người nộp", f"{base}/rut-ho-so", warning=True))
     tasks.append(Task("Kênh nhận thông báo", f"{base}/kenh-thong-bao"))  # asked at the counter, any status
+    return tasks
+
+
+# Where the competent agency may still stop the dossier (intake's lifecycle.PROCESSING).
+PROCESSING = ("received", "in_progress", "supplement_required", "awaiting_payment", "withdrawal_requested")
+
+
+def agency_tasks(dossier: dict, account) -> list[Task]:
+    """What the competent agency decides (its officers, or the desk recording the agency's written decision):
+    ask for a financial obligation, stop processing with a reason."""
+    if not account.has("receptionist", "specialist", "leader"):
+        return []
+    base = f"/ho-so/{quote(dossier['code'], safe='')}"
+    status, stage = dossier["status"], dossier.get("supplement_stage")
+    tasks = []
+    if status == "in_progress":
+        tasks.append(Task("Yêu cầu thực hiện nghĩa vụ tài chính", f"{base}/yeu-cau-nop-tien"))
+    if status in PROCESSING and not (status == "supplement_required" and stage == "reception"):
+        tasks.append(Task("Dừng giải quyết hồ sơ", f"{base}/dung-xu-ly", warning=True))
     return tasks
 
 
@@ -92,4 +120,6 @@ def printable_forms(dossier: dict) -> list[Task]:
     if "apology" in actions:  # routing's apology, recorded in the dossier's history by intake
         slugs.append("phieu-xin-loi")
     slugs.append("phieu-kiem-soat")
+    if dossier["status"] == "stopped" and "stop" in actions:  # the agency's stop, not a withdrawal
+        slugs.append("thong-bao-dung")
     return [Task(FORMS[s][1], url_for("dossiers.print_form", code=dossier["code"], mau=s)) for s in slugs]

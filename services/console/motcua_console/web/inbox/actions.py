@@ -18,7 +18,7 @@ from ..dossiers.tasks import OUTCOMES, STEP_ACTIONS
 from . import bp
 
 LABELS = {"outcome": "kết quả xử lý", "note": "ý kiến", "to_officer": "cán bộ nhận", "to_agency": "cơ quan nhận",
-          "reason": "lý do chậm trả kết quả", "new_due_date": "ngày hẹn trả mới", "new_due_time": "giờ hẹn trả mới"}
+          "legal_ground": "căn cứ pháp lý", "reason": "lý do chậm trả kết quả", "new_due_date": "ngày hẹn trả mới", "new_due_time": "giờ hẹn trả mới"}
 # Refusals routing words precisely, said here precisely too.
 SPECIFIC = {"new_due_not_later": "Ngày hẹn trả mới phải sau ngày hẹn hiện tại.",
             "invalid_agency": "Cơ quan nhận phải là một cơ quan khác của cùng đơn vị."}
@@ -86,7 +86,9 @@ def claim(code: str, step_id: str):
 
 
 def _completion(form: Form) -> dict:
-    return {"outcome": form.get("outcome"), "note": form.get("note") or None}
+    # `legal_ground` only when typed: routing asks for it on a second supplement request (issue 14).
+    ground = {"legal_ground": form.get("legal_ground")} if form.get("legal_ground") else {}
+    return {"outcome": form.get("outcome"), "note": form.get("note") or None, **ground}
 
 
 @bp.route(f"{STEP_PATH}/hoan-thanh", methods=["GET", "POST"])

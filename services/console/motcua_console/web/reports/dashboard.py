@@ -9,7 +9,7 @@ from ...permissions import requires
 from ...units import unit_choices
 from ..context import backends
 from . import bp
-from .query import FIGURES, MECHANISMS, period_args, report_form, service_args
+from .query import ATTRIBUTIONS, FIGURES, MECHANISMS, period_args, period_choices, report_form, service_args
 from .refusal import place
 
 
@@ -24,8 +24,12 @@ def dashboard():
         indicators = backends().reporting.indicators(**service_args(form))
     except (Forbidden, Invalid) as exc:
         status = place(form, exc)
+    periods = period_choices(form, backends().reporting.periods)
     return render_template("reports/dashboard.html", form=form, summary=summary, indicators=indicators,
-                           figures=FIGURES, mechanisms=MECHANISMS, units=unit_choices(),
+                           figures=FIGURES, mechanisms=MECHANISMS, units=unit_choices(), period_options=periods,
+                           attributions=ATTRIBUTIONS, attribution=dict(ATTRIBUTIONS)[form.get("attribution")]
+                           if form.get("attribution") in dict(ATTRIBUTIONS) else None,
+                           period_name=dict(periods).get(form.get("period") or ""),
                            period=period_args(form)), status
 
 

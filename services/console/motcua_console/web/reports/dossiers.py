@@ -39,6 +39,6 @@ def dossiers():
     except (Forbidden, Invalid) as exc:
         status = place(form, exc)
     args = {**period_args(form), "figure": figure, **filters}
-    return render_template("reports/dossiers.html", form=form, found=found, figure=figure,
+    return render_template("reports/dossiers.html", form=form, found=found, figure=figure, back=period_args(form),
                            figure_name=FIGURE_NAMES[figure], mechanism_name=MECHANISMS.get(mechanism or ""),
                            args=args, outcomes=OUTCOMES, placements=PLACEMENTS, page_size=PAGE_SIZE), status

@@ -1,4 +1,4 @@
-"""DELETE /api/v1/calendar/overrides/{day}: the date follows the statutory rule again."""
+"""DELETE /api/v1/calendar/overrides/{day}: the date follows the official schedule again."""
 from flask.views import MethodView
 
 from motcua_shared.web.app import runtime
@@ -19,11 +19,13 @@ class OverrideRemoval(MethodView):
     def delete(self, day):
         """Bỏ khai báo của một ngày
 
-        The date goes back to the statutory rule (a public holiday of the `holidays` package stays one).
+        The date goes back to the official schedule (the year's calendar file; for a year without one, the
+        `holidays` package), then the weekend rule. When that makes a working day a day off, the open
+        appointments on or after it move as for a declared day off.
         """
         day = parse_day(day)
-        require_province_admin(day)
+        actor = require_province_admin(day)
         with runtime().sessions.begin() as session:
-            if not calendar_store.delete_override(session, desk().outbox, day):
+            if not calendar_store.delete_override(session, desk().outbox, day, store=desk().calendars, actor=actor):
                 raise NotFound("Ngày này không có khai báo.", code="override_not_found")
         desk().calendars.invalidate()

@@ -18,8 +18,9 @@ class Override(StrictSchema):
     day = fields.Date(required=True)
     kind = fields.String(required=True)
     note = fields.String(required=True)
-    source = fields.String(required=True, metadata={"description": "package (seeded from the holidays package) "
-                                                                   "or admin."})
+    source = fields.String(required=True, metadata={"description": "schedule (seeded from the year's official "
+                                                                   "schedule file), package (a year without a file: "
+                                                                   "the holidays package) or admin."})
     updated_by = fields.String(required=True)
     updated_at = fields.AwareDateTime(required=True)
 

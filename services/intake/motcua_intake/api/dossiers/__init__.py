@@ -6,6 +6,8 @@ blp = Blueprint("dossiers", __name__, url_prefix="/api/v1/dossiers",
 
 OFFICERS_AND_CITIZENS = ("receptionist", "specialist", "leader", "admin", "auditor", "citizen")
 DESK = ("receptionist", "admin")
+# What the competent agency decides (stop, a payment asked for): its officers, or the desk recording it.
+AGENCY = ("receptionist", "specialist", "leader", "admin")
 CODE_PATH = "/<string:code>"
 
 from . import (  # noqa: E402,F401  (each module registers its routes on blp)
@@ -13,9 +15,12 @@ from . import (  # noqa: E402,F401  (each module registers its routes on blp)
     get_dossiers,
     post_acceptance,
     post_dossier,
+    post_payment,
+    post_payment_request,
     post_redirection,
     post_refusal,
     post_return,
+    post_stop,
     post_supplement,
     post_supplement_request,
     post_withdrawal,

@@ -23,9 +23,12 @@ class DossierList(MethodView):
         citizen sees their own. Every filter narrows that set: `unit` keeps the dossiers received at that
         unit or below it, so naming a unit outside one's scope finds nothing. `q` matches part of the
         applicant's name or of the code, ignoring accents and case ("nguyen" finds "Nguyễn").
+        `acceptance_overdue=true` is the desk's queue of online and postal submissions past their time limit
+        (`acceptance_due_at`); each submission shows the working minutes left (`acceptance_minutes_left`).
         """
         principal = current_principal()
         with runtime().sessions() as session:
             rows, total = search.page(session, scope.visible(principal, desk().identities), query)
-        return {"items": [views.summary(desk(), row) for row in rows], "page": query["page"],
+            calendar = desk().calendars.calendar(session)
+        return {"items": [views.summary(desk(), row, calendar=calendar) for row in rows], "page": query["page"],
                 "page_size": query["page_size"], "total": total}

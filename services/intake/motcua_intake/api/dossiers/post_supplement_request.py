@@ -21,10 +21,12 @@ class SupplementRequestAction(MethodView):
         """Yêu cầu bổ sung, hoàn thiện hồ sơ khi tiếp nhận
 
         Only for a submitted dossier: it is not received and no clock runs; once the citizen completes it
-        the desk accepts (or refuses) it. Print Mẫu 02 from GET on the same address.
+        the desk accepts (or refuses) it. Print Mẫu 02 from GET on the same address. A supplement is asked
+        for once, for the whole list (Decree 61): a further request answers 409
+        `supplement_already_requested` unless `legal_ground` records what allows it.
         """
         with runtime().sessions.begin() as session:
             dossier = reception.request_supplement(
                 session, desk(), current_principal(), code, note=body["note"], items=body["items"],
-                occurred_at=body["occurred_at"])
+                occurred_at=body["occurred_at"], legal_ground=body["legal_ground"])
             return dossier_detail(session, dossier)

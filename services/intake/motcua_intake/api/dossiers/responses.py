@@ -6,4 +6,5 @@ from ...app import desk
 
 
 def dossier_detail(session: Session, dossier: dict) -> dict:
-    return views.detail(desk(), dossier, trail.rows(session, dossier["code"]))
+    return views.detail(desk(), dossier, trail.rows(session, dossier["code"]),
+                        calendar=desk().calendars.calendar(session))

@@ -3,6 +3,8 @@ from datetime import datetime, timezone
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
+from motcua_shared.events.catalogue.payment import OBLIGATIONS, PAYMENT_METHODS
+from motcua_shared.events.catalogue.stop import STOP_GROUNDS
 from motcua_shared.patterns import UNIT_CODE, Pattern
 from motcua_shared.statuses import STATUSES
 from motcua_shared.web.fields import StrictSchema, Text
@@ -95,6 +97,35 @@ class SupplementRequest(Moment):
     note = Text(required=True, validate=REASON, metadata={"description": "What is missing and why (Mẫu 02)."})
     items = fields.List(Text(validate=validate.Length(min=1, max=300)), load_default=list,
                         validate=validate.Length(max=30))
+    legal_ground = Text(load_default=None, allow_none=True, validate=validate.Length(min=1, max=2000), metadata={
+        "description": "Only for a request after the first (Decree 61: once, for the whole list): the legal "
+                       "ground that allows it. Without it a second request answers 409 "
+                       "`supplement_already_requested`."})
+
+
+class Stop(Moment):
+    ground = fields.String(required=True, validate=validate.OneOf(STOP_GROUNDS), metadata={
+        "description": "outside_competence, supplement_not_provided, court_proceedings, not_eligible or other."})
+    reason = Text(required=True, validate=REASON, metadata={
+        "description": "The reasons, printed on the notice of the stop (Thông báo dừng giải quyết hồ sơ)."})
+
+
+class PaymentRequest(Moment):
+    obligation = fields.String(required=True, validate=validate.OneOf(OBLIGATIONS), metadata={
+        "description": "fee (phí), charge (lệ phí) or tax (thuế, tiền sử dụng đất)."})
+    amount_vnd = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=10**13))
+    purpose = Text(required=True, validate=validate.Length(min=1, max=500), metadata={
+        "description": "What the amount is for, as the citizen is told."})
+
+
+class Payment(Moment):
+    method = fields.String(required=True, validate=validate.OneOf(PAYMENT_METHODS))
+    receipt_number = Text(required=True, validate=validate.Length(min=1, max=50), metadata={
+        "description": "The number of the receipt (biên lai) or of the online transaction."})
+    amount_vnd = fields.Integer(load_default=None, allow_none=True, strict=True,
+                                validate=validate.Range(min=1, max=10**13), metadata={
+                                    "description": "When given, must equal the amount asked for."})
+    note = Text(load_default=None, allow_none=True, validate=validate.Length(max=2000))
 
 
 class Refusal(Moment):
@@ -132,6 +163,8 @@ class DossierQuery(StrictSchema):
     q = Text(validate=validate.Length(min=1, max=100),
              metadata={"description": "Part of the applicant's name or of the code; accents and case ignored."})
     postal_issue = fields.Boolean(metadata={"description": "Only dossiers whose postal delivery failed (true)."})
+    acceptance_overdue = fields.Boolean(metadata={
+        "description": "Only submissions still awaiting the desk past their time limit (true), or none of them."})
 
     @validates_schema
     def _period(self, data, **_kwargs):
@@ -168,6 +201,17 @@ class DossierSummary(StrictSchema):
         "description": "failed or returned: the post could not deliver; the desk must act."})
 
 
+    acceptance_due_at = fields.AwareDateTime(required=True, allow_none=True, metadata={
+        "description": "An online or postal submission: when the desk must have accepted or refused it."})
+    acceptance_overdue = fields.Boolean(required=True, metadata={
+        "description": "Still submitted and past `acceptance_due_at`."})
+    acceptance_minutes_left = fields.Integer(required=True, allow_none=True, metadata={
+        "description": "Working minutes the desk has left to accept it (negative: past the limit)."})
+    supplement_requests = fields.Integer(required=True, metadata={
+        "description": "Supplement requests made (reception and processing); more than 1 is late under "
+                       "Decision 766."})
+
+
 class DossierPage(StrictSchema):
     items = fields.List(fields.Nested(DossierSummary), required=True)
     page = fields.Integer(required=True)
@@ -195,6 +239,16 @@ class HistoryEntry(StrictSchema):
     details = fields.Dict(required=True, allow_none=True)
 
 
+class PaymentView(StrictSchema):
+    obligation = fields.String(required=True)
+    amount_vnd = fields.Integer(required=True)
+    purpose = fields.String(required=True)
+    requested_at = fields.AwareDateTime(required=True)
+    paid_at = fields.AwareDateTime(required=True, allow_none=True)
+    method = fields.String(required=True, allow_none=True)
+    receipt_number = fields.String(required=True, allow_none=True)
+
+
 class DossierDetail(DossierSummary):
     competent_unit = fields.Nested(UnitRef, required=True)
     applicant = fields.Nested(ApplicantView, required=True)
@@ -211,6 +265,11 @@ class DossierDetail(DossierSummary):
     returned_by = fields.String(required=True, allow_none=True)
     postal_issue_at = fields.AwareDateTime(required=True, allow_none=True)
     logbook_number = fields.Integer(required=True, allow_none=True)
+    stop_ground = fields.String(required=True, allow_none=True)
+    stop_reason = fields.String(required=True, allow_none=True)
+    stopped_at = fields.AwareDateTime(required=True, allow_none=True)
+    payment = fields.Nested(PaymentView, required=True, allow_none=True, metadata={
+        "description": "The financial obligation asked for (DVCQG 6) and how it was paid."})
     historical = fields.Boolean(required=True, metadata={
         "description": "Hồ sơ lịch sử do quản trị viên nhập lại (có `received_at`): được ghi nhận và thống kê, "
                        "không gửi tin, không gọi bưu chính, không xin lỗi hay nhắc hạn."})

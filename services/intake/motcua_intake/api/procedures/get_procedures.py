@@ -15,7 +15,8 @@ def published(procedure: Procedure, today) -> dict:
     return {"code": procedure.code, "name": procedure.name, "level": str(procedure.level_on(today)),
             "processing_time": {"value": procedure.processing_time.value,
                                 "unit": str(procedure.processing_time.unit)},
-            "fee_vnd": procedure.fee_vnd, "online": str(procedure.online), "postal_allowed": procedure.postal_allowed,
+            "fee_vnd": procedure.fee_vnd, "fee_basis": str(procedure.fee_basis), "fee_source": procedure.fee_source,
+            "online": str(procedure.online), "postal_allowed": procedure.postal_allowed,
             "inter_agency": procedure.inter_agency, "route": [str(level) for level in procedure.route_on(today)]}
 
 

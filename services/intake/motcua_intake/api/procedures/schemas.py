@@ -1,4 +1,4 @@
-"""The public catalogue (contracts.md §5): exactly the pinned fields per procedure."""
+"""The public catalogue (contracts.md §5): the pinned fields per procedure, and where its fee comes from."""
 from marshmallow import fields, validate
 
 from motcua_shared.web.fields import StrictSchema, Text
@@ -27,8 +27,19 @@ class PublishedProcedure(StrictSchema):
     name = fields.String(required=True)
     level = fields.String(required=True, validate=validate.OneOf(LEVELS))
     processing_time = fields.Nested(ProcessingTime, required=True)
-    fee_vnd = fields.Integer(required=True)
-    online = fields.String(required=True, validate=validate.OneOf(("full", "partial", "none")))
+    fee_vnd = fields.Integer(required=True, metadata={
+        "description": "The base-case fee in VND; read it with fee_basis: 0 is free only when fee_basis is free "
+                       "or derived, and means 'not known' when it is unpublished."})
+    fee_basis = fields.String(required=True, validate=validate.OneOf(("published", "free", "derived", "unpublished")),
+                              metadata={"description": "published (an amount read in the source), free (the source or "
+                                                       "the law says no fee), derived (reasoned from the law), "
+                                                       "unpublished (no amount found; the desk charges the one in "
+                                                       "force)."})
+    fee_source = fields.String(required=True, metadata={
+        "description": "Who set the amount: a national text, or a province's resolution, which then says "
+                       "'không phải Sơn La' when it is another province's."})
+    online = fields.String(required=True, validate=validate.OneOf(("full", "partial", "none")), metadata={
+        "description": "The online level today (Decree 42/2022): toàn trình, một phần, or not online."})
     postal_allowed = fields.Boolean(required=True)
     inter_agency = fields.Boolean(required=True, metadata={"description": "More than one agency or level handles it."})
     route = fields.List(fields.String(validate=validate.OneOf(LEVELS)), required=True,

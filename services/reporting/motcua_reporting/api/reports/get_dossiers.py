@@ -13,6 +13,7 @@ from .loading import REPORT_ROLES, file_doc, file_name, load_report
 from .schemas import DossierListQuery, DossierPage
 
 FILE_HEADERS = ["Mã hồ sơ", "Mã thủ tục", "Cấp", "Lĩnh vực", "Kênh", "Liên thông", "Đơn vị tiếp nhận",
+                "Cơ quan giải quyết",
                 "Tiếp nhận lúc", "Hẹn trả", "Kết thúc lúc", "Kết thúc do", "Nhận trong kỳ", "Kết quả",
                 "Số lần yêu cầu bổ sung", "Có phiếu xin lỗi", "Thời gian xử lý (phút làm việc)"]
 
@@ -28,7 +29,8 @@ class DossiersView(MethodView):
 
         The list behind any figure of the summary, a breakdown row (give the row's `key` as the
         filter named like the breakdown: mechanism, channel, level, procedure, sector,
-        receiving_unit) or an indicator. `total` always equals the figure. Oldest first.
+        receiving_unit, competent_unit) or an indicator, with the summary's `attribution`. `total`
+        always equals the figure. Oldest first.
         """
         report = load_report(args)
         filters = {dimension: args[name] for name, dimension in FILTERS.items() if name in args}
@@ -47,7 +49,7 @@ def _item(row, placement, period) -> dict:
     resolved = placement.resolved
     return {"code": row.code, "procedure_code": row.procedure_code, "procedure_level": row.procedure_level,
             "sector": row.sector, "channel": row.channel, "inter_agency": row.inter_agency,
-            "receiving_unit": row.receiving_unit, "received_at": row.received_at,
+            "receiving_unit": row.receiving_unit, "competent_unit": row.competent_unit, "received_at": row.received_at,
             "due_at": appointment(row, placement, period), "ended_at": row.ended_at if resolved else None,
             "end_kind": row.end_kind if resolved else None, "placement": placement.intake, "outcome": placement.outcome,
             "supplement_requests": row.supplement_requests, "apologised": row.apologised,
@@ -58,6 +60,7 @@ def _cells(item: dict) -> list:
     local = [None if item[name] is None else f"{item[name].astimezone(times.LOCAL):%d/%m/%Y %H:%M}"
              for name in ("received_at", "due_at", "ended_at")]
     return [item["code"], item["procedure_code"], item["procedure_level"], item["sector"], item["channel"],
-            "x" if item["inter_agency"] else "", item["receiving_unit"], *local, item["end_kind"],
+            "x" if item["inter_agency"] else "", item["receiving_unit"], item["competent_unit"], *local,
+            item["end_kind"],
             item["placement"], item["outcome"], item["supplement_requests"], "x" if item["apologised"] else "",
             item["handling_working_minutes"]]

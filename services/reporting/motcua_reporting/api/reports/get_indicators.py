@@ -19,8 +19,11 @@ class IndicatorsView(MethodView):
     def get(self, args):
         """Chỉ số đánh giá theo Quyết định 766/QĐ-TTg
 
-        2.1 on-time rate, 2.2 average handling time, 3.3 channel shares; 5.4 satisfaction is null
-        until rating events exist. Each names the drill-down `figure` that lists its dossiers.
+        Every indicator of Decision 766/QĐ-TTg the data supports: 2.1 on-time rate, 2.2 average
+        handling time, 3.1 procedures offered online, 3.2 online services that got online dossiers,
+        3.3 channel shares, 3.6 dossiers paid online; `not_supported` lists the others with the
+        reason (5.4 satisfaction needs rating and feedback data). An indicator over dossiers names
+        the drill-down `figure` that lists them. Formulas and sources: docs/reports.md.
         """
         report = load_report(args)
         found = report.indicators()
@@ -38,7 +41,13 @@ def _table(report, found: dict) -> PlainTable:
     rows += [["3.3", f"{shares['name']}: {label}", shares["channels"][channel]["share"], "%",
               f"{shares['channels'][channel]['count']}/{shares['received_in_period']} hồ sơ"]
              for channel, label in (("online", "trực tuyến"), ("counter", "trực tiếp"), ("postal", "bưu chính"))]
-    rows.append(["5.4", found["satisfaction"]["name"], None, "%", found["satisfaction"]["reason"]])
+    for key, base in (("online_procedures", "thủ tục"), ("online_procedures_used", "thủ tục"),
+                      ("paid_online", "hồ sơ")):
+        indicator = found[key]
+        rows.append([indicator["id"], indicator["name"], indicator["value"], "%",
+                     f"{indicator['numerator']}/{indicator['denominator']} {base}"])
+    rows += [[missing["id"], missing["name"], None, "", f"Chưa tính được: {missing['reason']}"]
+             for missing in found["not_supported"]]
     return PlainTable(title="Chỉ số đánh giá chất lượng phục vụ (Quyết định 766/QĐ-TTg)", unit_name=report.scope.name,
                       period_label=report.period.label(), headers=["Chỉ số", "Tên chỉ số", "Giá trị", "Đơn vị",
                                                                    "Cơ sở tính"], rows=rows)

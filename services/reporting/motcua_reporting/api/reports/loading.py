@@ -2,6 +2,7 @@
 from motcua_shared.web.app import runtime
 from motcua_shared.web.auth import current_principal
 
+from ...statistics.attribution import COMPETENT, RECEIVING
 from ...statistics.period import Period
 from ...statistics.report import Report
 from ...statistics.scope import resolve
@@ -23,8 +24,9 @@ def load_report(args: dict) -> Report:
     period = Period(args["from_"], args["to"])
     scope = resolve(args["unit"], period, current_principal())
     with runtime().sessions() as session:
-        return Report(session, scope, period)
+        return Report(session, scope, period, args.get("attribution", RECEIVING))
 
 
 def file_name(kind: str, args: dict) -> str:
-    return f"{kind}_{args['unit']}_{args['from_']:%Y-%m-%d}_{args['to']:%Y-%m-%d}"
+    by = "_co-quan-giai-quyet" if args.get("attribution") == COMPETENT else ""
+    return f"{kind}{by}_{args['unit']}_{args['from_']:%Y-%m-%d}_{args['to']:%Y-%m-%d}"

@@ -62,6 +62,8 @@ class Completion(StrictSchema):
     outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
     note = Text(load_default=None, allow_none=True, validate=validate.Length(min=1, max=2000), metadata={
         "description": "Bắt buộc khi từ chối (lý do) hoặc yêu cầu bổ sung (nội dung cần bổ sung)."})
+    legal_ground = Text(load_default=None, allow_none=True, validate=validate.Length(min=1, max=1000), metadata={
+        "description": "Chỉ khi yêu cầu bổ sung lần thứ hai trở đi: căn cứ pháp lý cho phép yêu cầu thêm."})
 
     @validates_schema
     def _note_unless_approved(self, data, **_kwargs):
