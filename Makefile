@@ -6,7 +6,7 @@ SERVICES := intake routing notification postal reporting
 PACKAGES := $(SERVICES) console
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast test-browser screenshots token demo import bench load faults docs calendar-check clean help
+.PHONY: run test test-fast test-browser screenshots token demo import bench load faults docs calendar-check audit clean help
 
 help:
 	@echo "make run     start all five services (API + worker each) and the console in the foreground"
@@ -21,6 +21,7 @@ help:
 	@echo "make screenshots    regenerate docs/screenshots/ (the console's main pages) on a live system"
 	@echo "make calendar-check DIR=path   check yearly calendar files (YYYY.csv) before installing them (no DIR: the shipped files and MOTCUA_CALENDAR_DIR)"
 	@echo "make docs    regenerate docs/configuration.md, docs/events (AsyncAPI, JSON Schemas), docs/openapi, broker definitions"
+	@echo "make audit   pip-audit over requirements.lock (known vulnerabilities fail it; no network only says so)"
 
 $(STAMP): requirements.lock shared/pyproject.toml $(foreach s,$(PACKAGES),services/$(s)/pyproject.toml)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -72,6 +73,11 @@ docs: $(STAMP)
 	$(BIN)/python -m motcua_shared.broker.definitions > deploy/rabbitmq/definitions.json
 	$(BIN)/python -m motcua_shared.events.documents docs/events
 	for s in $(SERVICES); do $(BIN)/python -m motcua_$$s openapi > docs/openapi/$$s.json; done
+
+# Known vulnerabilities in the pinned dependencies (scripts/audit.py: an unreachable service is reported,
+# never a failure).
+audit: $(STAMP)
+	$(BIN)/python scripts/audit.py $(AUDIT_ARGS)
 
 clean:
 	rm -rf $(VENV) var

@@ -223,8 +223,8 @@ def measure_baseline(bench: Bench, count: int = 1000) -> dict:
     started = time.monotonic()
     for i in range(count):
         with rt.sessions.begin() as session:
-            session.execute(insert(inbox).values(consumer="bench", event_id=str(uuid.uuid4()), event_type="bench",
-                                                 processed_at=datetime.now().astimezone()))
+            session.execute(insert(inbox).values(consumer="bench", queue="postal.inbox", event_id=str(uuid.uuid4()),
+                                                 event_type="bench", processed_at=datetime.now().astimezone()))
     elapsed = time.monotonic() - started
     return {"commits": count, "commits_per_s": count / elapsed}
 

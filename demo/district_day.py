@@ -44,6 +44,7 @@ import pika
 
 from motcua_shared.broker.admin import default_admin
 from motcua_shared.broker.permissions import Permission
+from motcua_shared.devstack import PASSWORDS_FILE, read_passwords
 from motcua_shared.settings import DEFAULT_PORTS, SERVICES, load
 from motcua_shared.web.auth import issue_token
 
@@ -416,13 +417,15 @@ def main(argv: list[str] | None = None) -> int:
         for service in SERVICES:
             wait_until(lambda: stack.check_alive() or healthy(ports.services[service]), 180,
                        f"{service} to be ready (see {var_dir / 'devstack.log'})")
-        partner_password = os.environ.get("POSTAL_PARTNER_PASSWORD", "postal_partner")
+        # The partners' broker passwords: the variables when set, else those `make run` generated.
+        generated = read_passwords(var_dir / PASSWORDS_FILE)
+        partner_password = os.environ.get("POSTAL_PARTNER_PASSWORD") or generated.get("POSTAL_PARTNER_PASSWORD", "")
         stack.start("postal_partner", [python, "examples/postal_partner/postal_partner.py",
                                        "--clock-offset", str(int(offset.total_seconds())), "run", "--simulate",
                                        "--step-seconds", "1", "--seed", str(args.seed)],
                     POSTAL_PARTNER_AMQP_URL=with_vhost(amqp_url, vhost, "postal_partner", partner_password),
                     POSTAL_PARTNER_PASSWORD="", POSTAL_PARTNER_STATE=str(var_dir / "postal_partner.sqlite3"))
-        password = os.environ.get("PROVINCE_ROUTING_PASSWORD", "province_routing")
+        password = os.environ.get("PROVINCE_ROUTING_PASSWORD") or generated.get("PROVINCE_ROUTING_PASSWORD", "")
         stack.start("province_routing", [python, "examples/province_routing/province_routing.py"],
                     PROVINCE_AMQP_URL=with_vhost(amqp_url, vhost, "province_routing", password),
                     PROVINCE_STATE=str(var_dir / "province_routing.sqlite3"))

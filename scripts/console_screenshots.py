@@ -30,7 +30,7 @@ OFFICERS = {  # username -> (roles, unit, full name)
     "tiepnhan-04222": (("receptionist",), UNIT, "Lường Thị Mai"),
     "chuyenvien-04222": (("specialist",), UNIT, "Cầm Văn Khánh"),
     "lanhdao-04222": (("leader",), UNIT, "Quàng Văn Thắng"),
-    "quantri": (("admin",), None, "Hà Minh Tuấn"),
+    "quantri": (("admin",), "14", "Hà Minh Tuấn"),  # the province's administrator
 }
 
 

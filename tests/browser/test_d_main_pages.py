@@ -12,7 +12,7 @@ PAGES = {
     ("leader", "04222"): ["/bao-cao", "/so-theo-doi", "/ho-so", "/ho-so?q=Hùng", "/cong-viec?tab=closed",
                           "/tai-khoan"],
     ("receptionist", "04222"): ["/quay", "/quay?tab=cho-bo-sung", "/tiep-nhan", "/so-theo-doi"],
-    ("admin", None): ["/quan-tri/tai-khoan", "/quan-tri/tai-khoan/moi", "/quan-tri/nhat-ky", "/quan-tri/phien",
+    ("admin", "14"): ["/quan-tri/tai-khoan", "/quan-tri/tai-khoan/moi", "/quan-tri/nhat-ky", "/quan-tri/phien",
                       "/quan-tri/lich", "/quan-tri/thu-tuc", "/quan-tri/he-thong"],
 }
 

@@ -34,7 +34,7 @@ def upload(driver, path: Path) -> None:
 def test_an_administrator_imports_past_dossiers_and_follows_the_progress(browser, live, tmp_path):
     assert TEMPLATE.is_file(), f"{TEMPLATE} is missing (scripts/import_templates.py writes it)"
     console = live.console
-    console.account("nhap-ho-so", "admin", unit=None, name="Điêu Chính Tới")
+    console.account("nhap-ho-so", "admin", unit="14", name="Điêu Chính Tới")
     sign_in_by_keyboard(browser, console.url, "nhap-ho-so", PASSWORD)
     open_page(browser, console.url + URL)
     assert status_of(browser) == 200 and heading(browser) == "Nhập hồ sơ lịch sử"

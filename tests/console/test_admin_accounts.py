@@ -12,7 +12,7 @@ NEW_PASSWORD = "mật khẩu tạm thời 2026"
 
 
 def _admin(console):
-    return console.signed_in("admin", username="quan-tri")
+    return console.signed_in("admin", unit="14", username="quan-tri")
 
 
 def _open_sessions(console, account_id: str) -> int:
@@ -148,3 +148,30 @@ def test_only_administrators_open_administration(console):
                        form_page="/tai-khoan")
     page(answer, 403)
     assert sign_in(console.client(), "receptionist-04222", PASSWORD).status_code == 303  # unchanged
+
+
+def test_every_officer_account_belongs_to_a_unit_administrators_and_auditors_too(console):
+    """The services refuse an officer's token without a unit (issue 15): an account without one could not
+    work, and "no unit" no longer means "the whole province". The province's officers have unit 14."""
+    client = _admin(console)
+    for role in ("admin", "auditor"):
+        soup = page(_create(client, username=f"tinh.{role}", roles=[role], unit=""), 400)
+        assert soup.select_one("#f-unit-loi"), role
+        assert accounts.by_username(console.runtime, f"tinh.{role}") is None
+        try:
+            accounts.create(console.runtime, username=f"tinh.{role}", full_name="Cầm Thị Lan", roles=[role], unit=None,
+                            password=NEW_PASSWORD)
+        except accounts.AccountError as refused:
+            assert refused.field == "unit"
+        else:
+            raise AssertionError(f"an {role} account without a unit was created")
+    assert _create(client, username="tinh.kiemtra", roles=["auditor"], unit="14").status_code == 303
+    assert accounts.by_username(console.runtime, "tinh.kiemtra").unit == "14"
+
+
+def test_the_first_administrator_is_the_province_s(console):
+    with console.runtime.engine.begin() as conn:
+        conn.execute(accounts.accounts.delete())
+    assert accounts.ensure_first_admin(console.runtime)  # the generated password
+    first = accounts.by_username(console.runtime, accounts.ADMIN_USERNAME)
+    assert (first.roles, first.unit) == (("admin",), "14")

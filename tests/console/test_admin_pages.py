@@ -8,13 +8,13 @@ from console.support import page, post_form
 
 
 def _admin(console):
-    return console.signed_in("admin", username="quan-tri")
+    return console.signed_in("admin", unit="14", username="quan-tri")
 
 
 def _intake_overrides(console, year: int) -> dict:
     answer = console.services["intake"].test_client().get(
         "/api/v1/calendar/overrides", query_string={"year": year},
-        headers={"Authorization": f"Bearer {System.token('admin')}"})
+        headers={"Authorization": f"Bearer {System.token('admin', unit='14')}"})
     assert answer.status_code == 200, answer.text
     return {item["day"]: item for item in answer.get_json()["items"]}
 
@@ -110,3 +110,22 @@ def test_an_unreachable_service_is_shown_as_such(console):
     soup = page(_admin(console).get("/quan-tri/he-thong"))
     assert "Không kết nối được" in soup.find("tr", attrs={"data-service": "postal"}).get_text()
     assert "Hoạt động" in soup.find("tr", attrs={"data-service": "intake"}).get_text()
+
+
+def test_a_communes_administrator_is_told_only_the_province_rebuilds_reports(console):
+    client = console.signed_in("admin", unit="04222", username="quan-tri-xa")
+    answer = post_form(client, "/quan-tri/he-thong/tinh-lai-bao-cao", {}, form_page="/quan-tri/he-thong")
+    assert answer.status_code == 303
+    shown = page(client.get("/quan-tri/he-thong")).get_text()
+    assert "Chỉ quản trị viên cấp tỉnh được tính lại số liệu báo cáo." in shown
+    assert "Đã tính lại số liệu báo cáo" not in shown
+
+
+def test_the_consoles_pages_carry_every_services_strict_policy(console):
+    answer = _admin(console).get("/quan-tri/he-thong")
+    policy = answer.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in policy and "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy
+    assert answer.headers["Referrer-Policy"] == "no-referrer" and answer.headers["X-Content-Type-Options"] == "nosniff"
+    html = answer.get_data(as_text=True)
+    assert " style=" not in html and "<style" not in html and "<script>" not in html

@@ -9,7 +9,7 @@ from console.support import page
 
 
 def _admin(console):
-    return console.signed_in("admin", username="quan-tri")
+    return console.signed_in("admin", unit="14", username="quan-tri")
 
 
 def test_the_list_shows_every_template_notification_ships(console):
@@ -31,7 +31,7 @@ def test_a_template_shows_its_versions_and_both_previews_in_vietnamese(console):
     cost = sms.select_one('[data-preview="sms-cost"]').get_text()
     direct = console.services["notification"].test_client().post(
         "/api/v1/templates/dossier_received/preview", json={"channel": "sms"},
-        headers={"Authorization": f"Bearer {System.token('admin')}"}).get_json()["sms"]
+        headers={"Authorization": f"Bearer {System.token('admin', unit='14')}"}).get_json()["sms"]
     assert sms.select_one('pre[data-preview="sms"]').get_text() == direct["text"]
     assert cost.startswith(f"Tính cước {direct['segments']} tin nhắn · {direct['characters']} ký tự · bảng mã ")
     subject = soup.select_one('[data-preview="email-subject"]').get_text()

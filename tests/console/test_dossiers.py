@@ -2,6 +2,8 @@
 secondary sections failing alone, the same 404 for unknown and out-of-scope dossiers, the prints."""
 from __future__ import annotations
 
+import re
+
 from motcua_testing.system import System
 
 from console.support import page
@@ -105,7 +107,8 @@ def test_a_print_is_intakes_html_passed_through_with_its_own_headers(console):
     assert answer.headers["Content-Security-Policy"] == "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
     headers = {"Authorization": f"Bearer {System.token('receptionist', unit='04222')}"}
     direct = console.services["intake"].test_client().get(f"/api/v1/dossiers/{code}/receipt", headers=headers)
-    assert answer.data == direct.data
+    # Byte for byte, but for the nonce intake draws for each response's inline style (its CSP).
+    assert re.sub(rb'nonce="[^"]*"', b'', answer.data) == re.sub(rb'nonce="[^"]*"', b'', direct.data)
     assert client.get(f"/ho-so/{code}/in/phieu-kiem-soat").status_code == 200
 
 
@@ -123,7 +126,7 @@ def test_a_dossier_brought_in_from_the_past_says_so(console):
 
     body = dossier(received_at=datetime(2019, 3, 15, 1, 30, tzinfo=timezone.utc).isoformat())
     answer = console.services["intake"].test_client().post(
-        "/api/v1/dossiers", json=body, headers={"Authorization": f"Bearer {System.token('admin')}"})
+        "/api/v1/dossiers", json=body, headers={"Authorization": f"Bearer {System.token('admin', unit='14')}"})
     assert answer.status_code == 201, answer.get_json()
     client = console.signed_in("receptionist", unit="04222")
     soup = page(client.get(f"/ho-so/{answer.get_json()['code']}"))

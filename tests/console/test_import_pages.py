@@ -14,7 +14,7 @@ from console.support import Console, csrf_of, page
 from intake.support import IntakeDesk
 
 URL = "/quan-tri/nhap-ho-so"
-ADMIN = {"Authorization": f"Bearer {System.token('admin')}"}
+ADMIN = {"Authorization": f"Bearer {System.token('admin', unit='14')}"}
 
 
 def record(code: str, name: str, **overrides) -> dict:
@@ -52,7 +52,7 @@ WITH_ERRORS = VALID.split(b"\n")[0] + b"\n" + jsonl(
 
 
 def _admin(console):
-    return console.signed_in("admin", username="quan-tri")
+    return console.signed_in("admin", unit="14", username="quan-tri")
 
 
 def upload(client, content: bytes, filename: str = "so-mang-2019.jsonl", *, check: bool = False, token=None):
@@ -215,7 +215,7 @@ def test_a_file_of_another_kind_is_refused_beside_the_field(console):
 
 def test_a_file_too_large_is_refused_beside_the_field(console, console_databases):
     small = Console.build(console_databases["console"], console.services, CONSOLE_IMPORT_MAX_BYTES="3000")
-    client = small.signed_in("admin", username="quan-tri")
+    client = small.signed_in("admin", unit="14", username="quan-tri")
     token = csrf_of(client.get(URL).text)
     # Read, then found too large ...
     soup = page(upload(client, VALID * 10, token=token), 413)
@@ -229,7 +229,7 @@ def test_a_file_too_large_is_refused_beside_the_field(console, console_databases
 def test_a_file_intake_finds_too_large_is_refused_beside_the_field(console, console_databases):
     strict = IntakeDesk.on(console_databases["intake"], INTAKE_IMPORT_MAX_BYTES="1000").app
     behind = Console.build(console_databases["console"], {**console.services, "intake": strict})
-    client = behind.signed_in("admin", username="quan-tri")
+    client = behind.signed_in("admin", unit="14", username="quan-tri")
     soup = page(upload(client, VALID), 413)
     assert "Tệp lớn hơn giới hạn" in soup.select_one("#f-file-loi").get_text()
     assert not intake_imports(console)

@@ -43,7 +43,7 @@ def test_addresses_are_ascii_kebab_case(app):
 
 def test_every_role_restricted_page_refuses_other_officers_and_sends_visitors_to_sign_in(console):
     app = console.app
-    clients = {role: console.signed_in(role, unit=None if role in ("admin", "auditor") else "04222")
+    clients = {role: console.signed_in(role, unit="14" if role in ("admin", "auditor") else "04222")
                for role in ("receptionist", "specialist", "leader", "auditor", "admin")}
     visitor = console.client()
     checked = 0

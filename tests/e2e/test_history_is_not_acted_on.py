@@ -28,7 +28,7 @@ def test_a_dossier_brought_in_from_2019_is_counted_and_nobody_is_disturbed(syste
                            {"ROUTING_LOCAL_UNITS": "99", "ROUTING_SWEEP_SECONDS": "0.5"})
 
     intake = system.client("intake")
-    admin = system.auth("admin")
+    admin = system.auth("admin", unit="14")
     created = intake.post("/api/v1/dossiers", headers=admin, json={
         "procedure_code": "1.004873", "channel": "counter", "receiving_unit": "04222", "applicant": CITIZEN,
         "return_method": "postal", "delivery_address": CITIZEN["address"], "received_at": RECEIVED.isoformat(),

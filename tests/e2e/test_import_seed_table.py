@@ -135,7 +135,7 @@ def test_the_seed_table_at_1_50_is_imported_and_counted_exactly_and_nobody_is_di
         wait_route(system, code, "completed", timeout=60)
         assert route(system, code)["completed_at"] == completed_at
         intake = system.client("intake")
-        desk = system.auth("admin")
+        desk = system.auth("admin", unit="14")
 
         def processed():
             body = intake.get(f"/api/v1/dossiers/{code}", headers=desk).get_json()

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from motcua_shared.broker.permissions import all_permissions, password_variable
 from motcua_shared.settings import SERVICES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -104,7 +105,10 @@ def test_make_demo_runs_a_district_day_and_its_figures_check_out(broker, vhost, 
     env = {**os.environ, "AMQP_URL": broker.amqp_url, "RABBITMQ_MANAGEMENT_URL": broker.management_url,
            "PYTHONUNBUFFERED": "1",
            # One API process per service is plenty for one scripted client, and halves what the run boots.
-           **{f"{service.upper()}_WEB_WORKERS": "1" for service in SERVICES}}
+           **{f"{service.upper()}_WEB_WORKERS": "1" for service in SERVICES},
+           # Broker users are broker-wide: the passwords the suites beside this one give them (their names),
+           # not ones `make run` would generate mid-way through theirs.
+           **{password_variable(p.user): p.user for p in all_permissions()}}
     for name in [k for k in env if k.endswith(("_AMQP_URL", "_DATABASE_URL", "_PORT"))]:
         del env[name]  # the demo's system must use its own vhost, ports and SQLite files only
     argv = [sys.executable, str(DEMO), "--var-dir", str(var_dir), "--vhost", vhost,

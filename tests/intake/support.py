@@ -75,7 +75,7 @@ class IntakeDesk:
 
     def imported(self, received_at: datetime, unit: str = "04222", **overrides) -> dict:
         """A historical dossier, entered by a province administrator with its own reception time."""
-        answer = self.client.post("/api/v1/dossiers", headers=token("admin"),
+        answer = self.client.post("/api/v1/dossiers", headers=token("admin", unit="14"),
                                   json=dossier(receiving_unit=unit, received_at=received_at.isoformat(), **overrides))
         assert answer.status_code == 201, answer.get_json()
         return answer.get_json()

@@ -39,6 +39,25 @@ def test_a_receptionist_of_commune_a_can_neither_receive_at_nor_read_commune_b(d
     assert logbook.status_code == 403 and logbook.get_json()["code"] == "unit_out_of_scope"
 
 
+def test_an_administrator_of_commune_a_is_confined_to_it_and_one_without_a_unit_is_refused(desk):
+    """An admin's scope is their unit like any officer's: commune A's sees and acts on nothing of commune B,
+    and a token naming no unit is not "the whole province": it is refused before anything is read."""
+    mine = desk.receive("04222")["code"]
+    theirs = desk.receive("04171", status="submitted")["code"]
+    admin_a = token("admin", unit="04222")
+    assert codes_seen(desk, admin_a) == {mine}
+    for path in READS:
+        answer = desk.client.get(f"/api/v1/dossiers/{theirs}{path}", headers=admin_a)
+        assert answer.status_code == 404 and answer.get_json()["code"] == "dossier_not_found"
+    refused = desk.client.post("/api/v1/dossiers", json=dossier(receiving_unit="04171"), headers=admin_a)
+    assert refused.status_code == 403 and refused.get_json()["code"] == "unit_out_of_scope"
+    assert desk.client.post(f"/api/v1/dossiers/{theirs}/acceptance", json={}, headers=admin_a).status_code == 404
+    assert desk.detail(theirs, unit="04171")["status"] == "submitted"
+    for role in ("admin", "auditor", "receptionist"):
+        answer = desk.client.get(f"/api/v1/dossiers/{mine}", headers=token(role))
+        assert answer.status_code == 401 and answer.get_json()["code"] == "invalid_token", role
+
+
 def test_in_the_three_level_world_the_district_sees_its_communes_and_the_province_sees_all(desk):
     old_a = desk.imported(at("2019-03-15 08:30"), unit="04222")["code"]
     old_b = desk.imported(at("2019-03-15 09:00"), unit="04171")["code"]
@@ -47,7 +66,7 @@ def test_in_the_three_level_world_the_district_sees_its_communes_and_the_provinc
     assert codes_seen(desk, district) == {old_a, old_b}  # Sông Mã's 2019 dossiers, not its former commune's 2026 one
     assert desk.client.get(f"/api/v1/dossiers/{new_a}", headers=district).status_code == 404
     assert codes_seen(desk, token("auditor", unit="14")) == {old_a, old_b, new_a}
-    assert codes_seen(desk, token("admin")) == {old_a, old_b, new_a}  # a province-wide administrator
+    assert codes_seen(desk, token("admin", unit="14")) == {old_a, old_b, new_a}  # the province's administrator
     assert codes_seen(desk, token("specialist", unit="04222")) == {old_a, new_a}  # both worlds of one commune
     assert codes_seen(desk, token("receptionist", unit="116")) == set()  # another district
 

@@ -15,7 +15,7 @@ from motcua_intake.service import SPEC
 
 from intake.support import IntakeDesk, at, token
 
-ADMIN = token("admin")
+ADMIN = token("admin", unit="14")  # the province's administrator
 
 
 def due_of(desk, received_at: datetime) -> datetime:

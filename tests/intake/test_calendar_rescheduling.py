@@ -14,7 +14,7 @@ from motcua_intake.models import dossiers
 
 from intake.support import APPLICANT, at, token
 
-ADMIN = token("admin")
+ADMIN = token("admin", unit="14")  # the province's administrator
 RESCHEDULED = "vn.motcua.dossier.rescheduled"
 
 

@@ -144,7 +144,7 @@ def test_a_supplement_during_processing_pauses_the_clock_and_moves_the_appointme
     waiting = desk.detail(code)
     assert waiting["status"] == "supplement_required" and waiting["supplement_stage"] == "processing"
     answer = desk.act(code, "supplement", {"occurred_at": at("2026-04-28 09:00").isoformat()}, role="admin",
-                      unit=None)
+                      unit="14")
     assert answer.status_code == 200, answer.get_json()
     # Paused Fri 24/4 09:00 → Tue 28/4 09:00: 6 h on Friday, Monday 27/4 a holiday, 2 h on Tuesday = 1 day.
     assert datetime.fromisoformat(answer.get_json()["due_at"]) == at("2026-05-06 09:00")
@@ -213,13 +213,13 @@ def test_only_an_administrator_may_date_a_change_and_never_out_of_order(desk):
     officer = desk.act(code, "return", {"method": "counter", "occurred_at": at("2026-04-30 08:00").isoformat()})
     assert officer.status_code == 403 and officer.get_json()["code"] == "import_requires_admin"
     early = desk.act(code, "return", {"method": "counter", "occurred_at": at("2026-04-29 09:00").isoformat()},
-                     role="admin", unit=None)
+                     role="admin", unit="14")
     assert early.status_code == 422 and early.get_json()["code"] == "occurred_at_out_of_order"
     future = datetime.now(timezone.utc) + timedelta(days=1)
-    late = desk.act(code, "return", {"method": "counter", "occurred_at": future.isoformat()}, role="admin", unit=None)
+    late = desk.act(code, "return", {"method": "counter", "occurred_at": future.isoformat()}, role="admin", unit="14")
     assert late.status_code == 422 and late.get_json()["code"] == "occurred_at_in_future"
     done = desk.act(code, "return", {"method": "counter", "occurred_at": at("2026-05-04 08:00").isoformat()},
-                    role="admin", unit=None)
+                    role="admin", unit="14")
     assert done.status_code == 200
     assert datetime.fromisoformat(desk.events()[-1]["data"]["occurred_at"]) == at("2026-05-04 08:00")
 

@@ -59,7 +59,7 @@ def test_a_completion_dated_before_an_apology_already_sent_is_recorded_when_it_h
 
     # Returning the result may also come before the apology's moment: it follows the completion only.
     returned = desk.act(code, "return", {"method": "counter", "occurred_at": at("2026-05-05 08:00").isoformat()},
-                        role="admin", unit=None)
+                        role="admin", unit="14")
     assert returned.status_code == 200, returned.get_json()
     final = desk.detail(code)
     assert datetime.fromisoformat(final["returned_at"]) == at("2026-05-05 08:00")

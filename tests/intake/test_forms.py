@@ -55,7 +55,7 @@ def test_the_control_log_has_one_row_per_hand_over_with_the_timeliness_of_the_re
     deliver(desk, route.ROUTE_COMPLETED, {"dossier_code": late, "outcome": "approved",
                                           "completed_at": at("2026-05-05 10:00").isoformat(), "note": None})
     desk.act(late, "return", {"method": "counter", "occurred_at": at("2026-05-06 08:00").isoformat()},
-             role="admin", unit=None)
+             role="admin", unit="14")
     html = form(desk, late, "control-log")
     rows = [text_of(row) for row in re.findall(r"<tr><td>.*?</tr>", html, re.S)]
     assert len(rows) == 4  # citizen → desk, desk → agency, agency → desk, desk → citizen

@@ -36,7 +36,7 @@ def test_an_imported_dossier_is_historical_in_the_api_and_in_every_event(desk):
     _started(desk, code, at("2019-03-04 08:35"), created["due_at"])
     _completed(desk, code, at("2019-03-07 16:00"))
     returned = desk.act(code, "return", {"method": "counter", "occurred_at": at("2019-03-08 09:00").isoformat()},
-                        role="admin", unit=None)
+                        role="admin", unit="14")
     assert returned.status_code == 200, returned.get_json()
 
     events = _events(desk, code)
@@ -108,13 +108,13 @@ def test_an_administrator_may_enter_a_live_dossier_late_and_historical_needs_rec
     means nothing and is refused, storing nothing."""
     from intake.support import dossier, token
 
-    late = desk.client.post("/api/v1/dossiers", headers=token("admin"), json=dossier(
+    late = desk.client.post("/api/v1/dossiers", headers=token("admin", unit="14"), json=dossier(
         received_at="2026-12-01T02:00:00+00:00", historical=False))
     assert late.status_code == 201, late.get_json()
     code = late.get_json()["code"]
-    assert desk.client.get(f"/api/v1/dossiers/{code}", headers=token("admin")).get_json()["historical"] is False
-    refused = desk.client.post("/api/v1/dossiers", headers=token("admin"), json=dossier(historical=True))
+    assert desk.client.get(f"/api/v1/dossiers/{code}", headers=token("admin", unit="14")).get_json()["historical"] is False
+    refused = desk.client.post("/api/v1/dossiers", headers=token("admin", unit="14"), json=dossier(historical=True))
     assert refused.status_code == 422  # intake answers rule violations (not malformed input) with 422
     assert refused.get_json()["invalid_params"][0]["name"] == "historical"
-    listed = desk.client.get("/api/v1/dossiers", headers=token("admin")).get_json()
+    listed = desk.client.get("/api/v1/dossiers", headers=token("admin", unit="14")).get_json()
     assert listed["total"] == 1

@@ -24,7 +24,7 @@ PROVINCE_ADMIN = token("admin", unit="14", sub="admin-province")
 
 def upload(desk, data: bytes, filename: str = "ho-so-2019.jsonl", *, headers=None, check: bool = False):
     return desk.client.post("/api/v1/imports", query_string={"check": "true"} if check else None,
-                            headers=headers or token("admin"), content_type="multipart/form-data",
+                            headers=headers or token("admin", unit="14"), content_type="multipart/form-data",
                             data={"file": (io.BytesIO(data), filename)})
 
 
@@ -119,9 +119,9 @@ def test_a_file_too_large_or_of_another_kind_is_refused(intake_database):
     try:
         plain = upload(desk, b"just some words\n", filename="ghi-chu.txt")
         assert plain.status_code == 415 and plain.get_json()["code"] == "unsupported_file"
-        as_json = desk.client.post("/api/v1/imports", json={"file": "x"}, headers=token("admin"))
+        as_json = desk.client.post("/api/v1/imports", json={"file": "x"}, headers=token("admin", unit="14"))
         assert as_json.status_code == 415 and as_json.get_json()["code"] == "unsupported_file"
-        no_file = desk.client.post("/api/v1/imports", headers=token("admin"), content_type="multipart/form-data",
+        no_file = desk.client.post("/api/v1/imports", headers=token("admin", unit="14"), content_type="multipart/form-data",
                                    data={"other": "x"})
         assert no_file.status_code == 422 and no_file.get_json()["invalid_params"][0]["name"] == "file"
         # Beyond the ordinary 1 MiB request body, within the import's limit: accepted for an administrator only.
@@ -139,14 +139,14 @@ def test_a_file_too_large_or_of_another_kind_is_refused(intake_database):
 def test_the_worker_applies_an_upload_in_the_background(intake_system):
     sut = intake_system
     client = sut.client("intake")
-    answer = client.post("/api/v1/imports", headers=sut.auth("admin"), content_type="multipart/form-data",
+    answer = client.post("/api/v1/imports", headers=sut.auth("admin", unit="14"), content_type="multipart/form-data",
                          data={"file": (io.BytesIO(good_file(7)), "ho-so.jsonl")})
     assert answer.status_code == 201, answer.get_json()
     sut.start_workers("intake", extra_env={"INTAKE_IMPORT_PART_SIZE": "3"})
     import_id = answer.get_json()["id"]
 
     def finished():
-        body = client.get(f"/api/v1/imports/{import_id}", headers=sut.auth("admin")).get_json()
+        body = client.get(f"/api/v1/imports/{import_id}", headers=sut.auth("admin", unit="14")).get_json()
         return body if body["status"] == "done" else None
 
     assert wait_for(finished, what="the worker to apply the import")["applied"] == 7
@@ -223,14 +223,14 @@ def test_an_interrupted_command_continues_where_it_stopped(intake_database, tmp_
         good.write_bytes(good_file(7))
         # Staged and one part applied, then the process died: what the upload plus a killed worker leave.
         assert upload(desk, good.read_bytes(), filename="ho-so.jsonl").status_code == 201
-        import_id = desk.client.get("/api/v1/imports", headers=token("admin")).get_json()["items"][0]["id"]
+        import_id = desk.client.get("/api/v1/imports", headers=token("admin", unit="14")).get_json()["items"][0]["id"]
         applying.apply_all(desk.runtime.sessions, desk.app.extensions["motcua"].extras["desk"], import_id,
                            part_size=2, stop_after=1)
         assert desk.count("dossiers") == 2
         resumed = command(intake_database, str(good))
         assert resumed.returncode == 0, resumed.stderr
         assert "tiếp tục nhập" in resumed.stderr and desk.count("dossiers") == 7
-        assert desk.client.get(f"/api/v1/imports/{import_id}", headers=token("admin")).get_json()["status"] == "done"
+        assert desk.client.get(f"/api/v1/imports/{import_id}", headers=token("admin", unit="14")).get_json()["status"] == "done"
     finally:
         desk.close()
 
@@ -246,7 +246,7 @@ def test_the_templates_are_served_to_an_administrator_and_import_clean(desk):
         checked = upload(desk, answer.data, name, headers=PROVINCE_ADMIN, check=True)
         assert checked.status_code == 200, checked.get_json()
     assert desk.client.get("/api/v1/imports/templates/mau-nhap-ho-so.csv",
-                           headers=token("receptionist")).status_code == 403
+                           headers=token("receptionist", unit="04222")).status_code == 403
     missing = desk.client.get("/api/v1/imports/templates/applying.py", headers=PROVINCE_ADMIN)
     assert missing.status_code == 404 and missing.get_json()["code"] == "template_not_found"
     assert nothing_stored(desk)

@@ -32,6 +32,12 @@ def desk_of(app):
     return app.app.extensions["motcua"].extras["desk"]
 
 
+def readable(app, row: dict) -> dict:
+    """The row with its identity number decrypted: each encryption draws a fresh nonce, so two runs store
+    the same number as different ciphertexts."""
+    return {**row, "applicant_id_encrypted": desk_of(app).identity_numbers.decrypt(row["applicant_id_encrypted"])}
+
+
 def stage(app, items, *, sha="a" * 64, filename="ho-so-2019.jsonl", already: int = 0):
     with app.runtime.sessions.begin() as session:
         return staging.stage(session, checked(items, already), filename=filename, sha256=sha, created_by="admin-1")
@@ -42,7 +48,7 @@ def apply(app, import_id, **kwargs):
 
 
 def imported_state(app) -> dict:
-    return {"dossiers": rows(app.runtime, "dossiers", "code", without=VOLATILE),
+    return {"dossiers": [readable(app, row) for row in rows(app.runtime, "dossiers", "code", without=VOLATILE)],
             "history": rows(app.runtime, "dossier_history", *HISTORY_ORDER, without=("id",)),
             "events": [event["data"] for event in part_events(app.runtime)]}
 

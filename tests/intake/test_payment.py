@@ -12,7 +12,7 @@ from motcua_shared.events.catalogue import route
 
 from intake.support import at, deliver, token
 
-ADMIN = {"role": "admin", "unit": None}
+ADMIN = {"role": "admin", "unit": "14"}
 STARTED = {"step_id": "S-1", "sequence": 1, "unit": "04222", "unit_path": "14.04222", "level": "commune",
            "action": "process", "budget_hours": 40.0}
 

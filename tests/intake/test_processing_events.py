@@ -28,7 +28,7 @@ STEPS = [{"step_id": "S-a1", "sequence": 1, "unit": "04222", "unit_path": "14.04
 
 
 def _import(sut, received_at: datetime, **overrides) -> str:
-    answer = sut.client("intake").post("/api/v1/dossiers", headers=token("admin"), json=dossier(
+    answer = sut.client("intake").post("/api/v1/dossiers", headers=token("admin", unit="14"), json=dossier(
         received_at=received_at.isoformat(), **overrides))
     assert answer.status_code == 201, answer.get_json()
     return answer.get_json()["code"]

@@ -20,7 +20,7 @@ def stop(desk, code, when=None, *, ground="court_proceedings", reason=REASON, **
     body = {"ground": ground, "reason": reason}
     if when:
         body["occurred_at"] = at(when).isoformat()
-    return desk.act(code, "stop", body, **(who or {"role": "admin", "unit": None}))
+    return desk.act(code, "stop", body, **(who or {"role": "admin", "unit": "14"}))
 
 
 def test_the_agency_stops_a_dossier_in_progress_with_its_reason(desk):

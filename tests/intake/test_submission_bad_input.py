@@ -82,13 +82,13 @@ CASES = [
      ("documents.0.copy_type", "invalid_choice")),
     ("too many documents", raw(dossier(documents=[{"name": "x", "copy_type": "copy"}] * 51)), RECEPTIONIST, 422,
      "validation_failed", ("documents", "invalid_length")),
-    ("received_at not a time", raw(dossier(received_at="hôm qua")), token("admin"), 422, "validation_failed",
+    ("received_at not a time", raw(dossier(received_at="hôm qua")), token("admin", unit="14"), 422, "validation_failed",
      ("received_at", "invalid_type")),
     ("unknown procedure", raw(dossier(procedure_code="9.999999")), RECEPTIONIST, 422, "unknown_procedure",
      ("procedure_code", "unknown_procedure")),
-    ("unknown unit", raw(dossier(receiving_unit="99999")), token("admin"), 422, "unknown_unit",
+    ("unknown unit", raw(dossier(receiving_unit="99999")), token("admin", unit="14"), 422, "unknown_unit",
      ("receiving_unit", "unknown_unit")),
-    ("district gone in the two-level world", raw(dossier(receiving_unit="126")), token("admin"), 422,
+    ("district gone in the two-level world", raw(dossier(receiving_unit="126")), token("admin", unit="14"), 422,
      "unknown_unit", ("receiving_unit", "unknown_unit")),
     ("unit outside the officer's scope", raw(dossier(receiving_unit="04171")), RECEPTIONIST, 403,
      "unit_out_of_scope", None),
@@ -99,7 +99,7 @@ CASES = [
      "postal_not_allowed", ("return_method", "postal_not_allowed")),
     ("reception time set by a receptionist", raw(dossier(received_at="2026-04-23T09:00:00+07:00")), RECEPTIONIST,
      403, "import_requires_admin", None),
-    ("reception time in the future", raw(dossier(received_at=TOMORROW)), token("admin"), 422,
+    ("reception time in the future", raw(dossier(received_at=TOMORROW)), token("admin", unit="14"), 422,
      "received_at_in_future", ("received_at", "received_at_in_future")),
     ("citizen at the counter", raw(dossier()), token("citizen", sub="014090001234"), 403,
      "counter_requires_officer", None),
@@ -133,5 +133,6 @@ def test_a_bad_submission_is_refused_and_stores_nothing(desk, case, body, header
     assert problem["code"] == code and problem["status"] == status and problem["title"]
     if param:
         assert param in {(p["name"], p["code"]) for p in problem["invalid_params"]}, problem["invalid_params"]
-    for table in ("dossiers", "dossier_history", "outbox", "daily_sequences", "logbook_sequences"):
+    for table in ("dossiers", "dossier_history", "outbox", "daily_sequences", "logbook_sequences",
+                  "citizen_sequences", "citizen_submissions"):
         assert desk.count(table) == 0, table

@@ -40,7 +40,7 @@ def test_a_declared_day_off_moves_the_appointment_everywhere(system):
     while not calendar.is_working_day(day):
         day -= timedelta(days=1)
     answer = system.client("intake").put(f"/api/v1/calendar/overrides/{day.isoformat()}",
-                                         headers=system.auth("admin", sub="province-admin"),
+                                         headers=system.auth("admin", unit="14", sub="province-admin"),
                                          json={"kind": "day_off", "note": "Nghỉ theo Quyết định 99/QĐ-UBND tỉnh"})
     assert answer.status_code in (200, 201), answer.get_json()
     moved = datetime.fromisoformat(system.client("intake").get(

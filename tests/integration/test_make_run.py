@@ -9,6 +9,7 @@ import sys
 
 import requests
 
+from motcua_shared.broker.permissions import all_permissions, password_variable
 from motcua_shared.events.catalogue.dossier import DOSSIER_RECEIVED
 from motcua_shared.settings import SERVICES
 
@@ -36,6 +37,10 @@ def test_the_whole_system_runs_on_sqlite_and_stops_cleanly(broker, vhost, tmp_pa
            **{f"CONSOLE_{s.upper()}_URL": f"http://127.0.0.1:{ports[s]}" for s in SERVICES}}
     env.pop("INTAKE_DATABASE_URL", None)
     env.pop("MOTCUA_ADMIN_PASSWORD", None)
+    # Broker users are broker-wide: left to itself `make run` would give them random passwords
+    # (tests/unit/test_devstack_passwords.py) under suites running side by side on this broker, which
+    # give them their names (test_broker_permissions.py). The same values here keep them all working.
+    env.update({password_variable(p.user): p.user for p in all_permissions()})
     log = open(tmp_path / "run.log", "wb")
     proc = subprocess.Popen([sys.executable, "-m", "motcua_shared.devstack"], env=env, cwd=tmp_path,
                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)

@@ -22,7 +22,7 @@ def kept(system, service: str) -> dict:
 
 def test_a_declared_day_off_moves_routings_deadlines_and_its_removal_travels_too(system):
     system.start_workers("intake", "routing", "reporting")
-    admin = system.auth("admin", sub="province-admin")  # province-wide: no unit
+    admin = system.auth("admin", unit="14", sub="province-admin")  # the province's administrator
     now = datetime.now(timezone.utc)
     # The first working day the count of a dossier received now would use: declared off, the count
     # (and every deadline) starts a working day later.

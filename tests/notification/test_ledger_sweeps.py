@@ -22,7 +22,7 @@ def test_contents_are_blanked_after_the_retention_period_and_the_ledger_stays(lo
         assert row["status"] == "delivered" and row["template_version"] == 1 and row["recipient_masked"]
         assert row["content_erased_at"] is not None
     assert all(n["personalisation"] is None for n in service.notices(ev.code))
-    view = service.client().get(f"/api/v1/dossiers/{ev.code}/messages", headers=service.auth("admin")).get_json()
+    view = service.client().get(f"/api/v1/dossiers/{ev.code}/messages", headers=service.auth("admin", unit="14")).get_json()
     assert [m["content"] for m in view["messages"]] == [None, None]
     assert {m["status"] for m in view["messages"]} == {"delivered"}
     assert service.sweep(now + timedelta(days=32))["erased_messages"] == 0  # once

@@ -40,9 +40,11 @@ def test_an_officer_sees_what_was_sent_for_a_dossier_without_the_addresses(local
     (("receptionist",), "04222", 200),  # the receiving commune
     (("leader",), "126", 200),  # its district (the dossier's path is 14.126.04222)
     (("auditor",), "14", 200),  # the province
-    (("admin",), None, 200),  # a province-wide administrator
+    (("admin",), "14", 200),  # the province's administrator
     (("specialist",), "04168", 404),  # another commune: as if it did not exist
-    (("specialist",), None, 404),  # an officer without a unit sees nothing
+    (("admin",), "04168", 404),  # another commune's administrator, likewise
+    (("specialist",), None, 401),  # an officer's token without a unit is refused
+    (("admin",), None, 401),  # an administrator's too: no unit is not "the whole province"
     (("citizen",), None, 403),
     (("postal_partner",), None, 403),
 ])
@@ -58,7 +60,7 @@ def test_officers_see_the_dossiers_of_their_unit_and_below(local, roles, unit, s
 def test_unknown_dossiers_and_missing_tokens(local):
     service = local()
     client = service.client()
-    unknown = client.get("/api/v1/dossiers/H52.04222-190315-9999/messages", headers=service.auth("admin"))
+    unknown = client.get("/api/v1/dossiers/H52.04222-190315-9999/messages", headers=service.auth("admin", unit="14"))
     assert unknown.status_code == 404 and unknown.get_json()["code"] == "dossier_not_found"
     assert client.get("/api/v1/dossiers/H52.04222-190315-9999/messages").get_json()["code"] == "unauthenticated"
     assert client.get("/api/v1/templates").status_code == 401
@@ -124,9 +126,9 @@ def test_bad_previews_answer_problem_json(local, body, status, code, names):
 
 def test_a_value_no_wording_exists_for_is_refused_not_rendered_blank(local):
     service = local()
-    answer = service.client().post("/api/v1/templates/shipment_progressed/preview", headers=service.auth("admin"),
+    answer = service.client().post("/api/v1/templates/shipment_progressed/preview", headers=service.auth("admin", unit="14"),
                                    json={"channel": "sms", "personalisation": {"status": "teleported"}})
     assert answer.status_code == 422 and answer.get_json()["code"] == "unrenderable_personalisation"
     malformed = service.client().post("/api/v1/templates/dossier_received/preview", data=b'{"channel": ',
-                                      content_type="application/json", headers=service.auth("admin"))
+                                      content_type="application/json", headers=service.auth("admin", unit="14"))
     assert malformed.status_code == 400 and malformed.get_json()["code"] == "malformed_json"

@@ -36,8 +36,9 @@ def test_officers_see_the_shipments_of_their_unit_and_below(postal, desks):
     assert ids(api.get("/api/v1/shipments", headers=postal.auth("receptionist", unit="04168"))) == {desks["sm1"]}
     assert ids(api.get("/api/v1/shipments", headers=postal.auth("leader", unit="126"))) == set(desks.values())
     assert ids(api.get("/api/v1/shipments", headers=postal.auth("auditor", unit="14"))) == set(desks.values())
-    assert ids(api.get("/api/v1/shipments", headers=postal.auth("admin", unit=None))) == set(desks.values())
+    assert ids(api.get("/api/v1/shipments", headers=postal.auth("admin", unit="14"))) == set(desks.values())
     assert ids(api.get("/api/v1/shipments", headers=postal.auth("leader", unit="127"))) == set()  # Sốp Cộp
+    assert ids(api.get("/api/v1/shipments", headers=postal.auth("admin", unit="04168"))) == {desks["sm1"]}
 
 
 def test_a_shipment_outside_the_officers_scope_does_not_exist_for_them(postal, desks):
@@ -47,6 +48,8 @@ def test_a_shipment_outside_the_officers_scope_does_not_exist_for_them(postal, d
     assert answer.content_type == "application/problem+json"
     answer = api.get("/api/v1/shipments/SH-unknown", headers=postal.auth("receptionist", unit="04222"))
     assert answer.status_code == 404
+    answer = api.get(f"/api/v1/shipments/{desks['sm1']}", headers=postal.auth("admin", unit="04222"))
+    assert answer.status_code == 404 and answer.get_json()["code"] == "shipment_not_found"  # another commune's admin
 
     answer = api.get(f"/api/v1/shipments/{desks['sm1']}", headers=postal.auth("receptionist", unit="04168"))
     assert answer.status_code == 200
@@ -59,7 +62,10 @@ def test_a_shipment_outside_the_officers_scope_does_not_exist_for_them(postal, d
 @pytest.mark.parametrize("headers,status,problem", [
     ({}, 401, "unauthenticated"),
     ({"unit": "04222", "role": "citizen"}, 403, "forbidden_role"),
-    ({"unit": None, "role": "receptionist"}, 403, "unit_required"),
+    # An officer's token names their unit; without one (or with no unit code) it is refused whole.
+    ({"unit": None, "role": "receptionist"}, 401, "invalid_token"),
+    ({"unit": None, "role": "admin"}, 401, "invalid_token"),
+    ({"unit": "%", "role": "auditor"}, 401, "invalid_token"),
 ])
 def test_only_officers_with_a_unit_may_look(postal, desks, headers, status, problem):
     auth = postal.auth(headers["role"], unit=headers["unit"]) if headers else {}

@@ -226,7 +226,12 @@ def test_roles(fed):
     assert fed.get("/api/v1/reports/summary", role="receptionist", **MARCH).get_json()["code"] == "forbidden_role"
     for role in ("leader", "auditor", "admin"):
         assert fed.get("/api/v1/reports/summary", role=role, **MARCH).status_code == 200
-    assert fed.get("/api/v1/reports/summary", officer=None, **MARCH).status_code == 403
+    # An officer's token without a unit is refused whole (issue 15): no unit is not "the whole province".
+    for role in ("leader", "auditor", "admin"):
+        unitless = fed.get("/api/v1/reports/summary", role=role, officer=None, **MARCH)
+        assert (unitless.status_code, unitless.get_json()["code"]) == (401, "invalid_token")
+    other = fed.get("/api/v1/reports/summary", role="admin", officer="04171", **MARCH)  # a commune's admin on 126
+    assert (other.status_code, other.get_json()["code"]) == (403, "unit_out_of_scope")
 
 
 def test_event_counts_still_count_each_event_once(fed):

@@ -37,7 +37,7 @@ def outbox_size(system) -> int:
     return system.count("routing", "outbox")
 
 
-def test_duplicate_and_out_of_order_answers_change_nothing(system):
+def test_duplicate_and_out_of_order_answers_change_nothing_and_new_ones_are_dead_lettered(system):
     start(system)
     first = next_assignment(system)
     assert first["sequence"] == 1 and first["reply_to"] == "result.motcua"
@@ -49,11 +49,17 @@ def test_duplicate_and_out_of_order_answers_change_nothing(system):
 
     # The same event again, the same answer under a new id, and a late contradicting answer.
     answer(system, first["step_id"], CODE, completed_at=RECEIVED_AT + timedelta(hours=2), event_id=approved.id)
-    answer(system, first["step_id"], CODE, completed_at=RECEIVED_AT + timedelta(hours=2))
-    answer(system, first["step_id"], CODE, "rejected", note="Không đủ điều kiện.",
-           completed_at=RECEIVED_AT + timedelta(hours=1))
-    # The repeat of an event id never reaches the handler; the other two are handled (inbox rows).
-    wait_for(lambda: system.count("routing", "inbox") == 4, what="the repeats to be consumed")
+    again = answer(system, first["step_id"], CODE, completed_at=RECEIVED_AT + timedelta(hours=2))
+    late = answer(system, first["step_id"], CODE, "rejected", note="Không đủ điều kiện.",
+                  completed_at=RECEIVED_AT + timedelta(hours=1))
+    # The repeat of an event id never reaches the handler (the inbox drops it); the other two answer a
+    # step no longer open: dead-lettered with the reason (contracts.md §4.1), changing nothing.
+    dead: list = []
+    wait_for(lambda: dead.extend(dead_letters(system.amqp_url, ANSWERS_QUEUE)) or len(dead) == 2,
+             what="the two answers to a closed step")
+    assert {props.message_id: props.headers["x-motcua-reason"] for props, _ in dead} == {
+        answer_id: f"answer for step {first['step_id']} of {CODE} refused: the step is no longer open (completed)"
+        for answer_id in (again.id, late.id)}
     assert (steps(system, CODE), route(system, CODE), outbox_size(system)) == before
     assert take(system.amqp_url, "test.external-handler") == []  # no step was dispatched again
 
@@ -63,8 +69,10 @@ def test_duplicate_and_out_of_order_answers_change_nothing(system):
     assert len(published(system, STEP_ASSIGNED, CODE)) == 2
     assert len(published(system, ROUTE_COMPLETED, CODE)) == 1
     # An answer to a step of a finished route changes nothing either.
-    answer(system, second["step_id"], CODE, "rejected", note="Trễ.", completed_at=RECEIVED_AT + timedelta(days=2))
-    wait_for(lambda: system.count("routing", "inbox") == 6, what="the late answer to be consumed")
+    after_route = answer(system, second["step_id"], CODE, "rejected", note="Trễ.",
+                         completed_at=RECEIVED_AT + timedelta(days=2))
+    dead = wait_for(lambda: dead_letters(system.amqp_url, ANSWERS_QUEUE), what="the late answer dead-lettered")
+    assert [props.message_id for props, _ in dead] == [after_route.id]
     assert route(system, CODE) == done and len(published(system, ROUTE_COMPLETED, CODE)) == 1
 
 

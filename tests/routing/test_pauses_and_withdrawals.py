@@ -9,8 +9,10 @@ import pytest
 from motcua_shared.events.catalogue.route import ROUTE_COMPLETED, ROUTE_SUPPLEMENT_REQUIRED, STEP_CANCELLED
 from motcua_shared.workcal import WorkingCalendar
 
-from routing.support import (answer, local, officer, published, receive, received, route, start_routing, steps,
-                             steps_queue, supplement_received, take, wait_local, wait_route, withdraw)
+from motcua_routing.locality import ANSWERS_QUEUE
+
+from routing.support import (answer, dead_letters, local, officer, published, receive, received, route, start_routing,
+                             steps, steps_queue, supplement_received, take, wait_local, wait_route, withdraw)
 from motcua_testing.waiting import wait_for
 
 pytestmark = pytest.mark.timeout(120)
@@ -65,14 +67,17 @@ def test_a_withdrawal_stops_the_route_and_calls_off_its_open_steps(system):
     assert cancelled["type"] == STEP_CANCELLED and cancelled["data"]["step_id"] == assigned["data"]["step_id"]
     [sent] = published(system, STEP_CANCELLED, code)
     assert (sent["exchange"], sent["routing_key"]) == ("routing.steps", "step.14.126.04222")
-    # An answer that crosses the withdrawal changes nothing.
-    answer(system, assigned["data"]["step_id"], code, completed_at=local("2019-03-16T10:00"))
-    wait_for(lambda: system.count("routing", "inbox") == 3, what="the late answer to be consumed")
+    # An answer that crosses the withdrawal changes nothing: the step is no longer open, so the answer
+    # is dead-lettered with the reason (contracts.md §4.1).
+    late = answer(system, assigned["data"]["step_id"], code, completed_at=local("2019-03-16T10:00"))
+    [(dead, _)] = wait_for(lambda: dead_letters(system.amqp_url, ANSWERS_QUEUE), what="the late answer dead-lettered")
+    assert dead.message_id == late.id and dead.headers["x-motcua-reason"].endswith("is no longer open (cancelled)")
     assert route(system, code) == stopped and published(system, ROUTE_COMPLETED, code) == []
 
     # A withdrawal that overtakes its dossier's receipt: the route never starts.
     withdraw(system, early, local("2019-03-15T09:00"))
     wait_for(lambda: system.count("routing", "withdrawals") == 1, what="the early withdrawal")
     receive(system, received(early, "1.004873", local("2019-03-15T08:30")))
-    wait_for(lambda: system.count("routing", "inbox") == 5, what="the late receipt to be consumed")
+    # Four rows: the dead-lettered answer above left none.
+    wait_for(lambda: system.count("routing", "inbox") == 4, what="the late receipt to be consumed")
     assert route(system, early) is None

@@ -7,10 +7,10 @@ Scope kinds:
 - unit: a parameter names a unit to act on or report about; outside the caller's scope 403
   `unit_out_of_scope` (there is no object whose existence could leak).
 - list: a listing filtered to the caller's scope; an object outside it is simply not listed.
-- province: the province's own data (the working calendar): only an administrator of the province,
-  or one without a unit, changes it (403 `province_admin_only`).
-- global: data that belongs to no unit (the templates catalogue, an address's opt-out, event
-  counters, projection rebuild); `why` says why it is not unit-confined.
+- province: the province's own data (the working calendar) or an act on every unit's (reporting's
+  rebuild): only an administrator of the province (unit 14) (403 `province_admin_only`).
+- global: data that belongs to no unit (the templates catalogue, event counters); `why` says why it
+  is not unit-confined. An address's opt-out is an object: the address of a dossier in scope.
 - public: no token by design (`why` says what protects it instead).
 """
 from __future__ import annotations
@@ -71,9 +71,6 @@ class Endpoint:
     # The officer's scope decided by the unit alone (routing's unit filter accepts a unit whose path in
     # any world lies in the scope) rather than by the object's path in its world.
     any_world: bool = False
-    admin_without_unit: bool = True  # a province-wide admin (no unit) is in scope
-    # The answer to an officer without a unit or with a malformed one, if not `hidden`.
-    no_unit: tuple[int, str] | None = None
     check: Callable | None = None  # (world services, Target, answer, visible) -> None, extra assertions
 
     @property
@@ -88,9 +85,7 @@ class Endpoint:
 
 def visible(endpoint: Endpoint, target: Target) -> bool:
     """Whether the officer of `target` may act on commune A's object in its world."""
-    if target.unit == "none":
-        return target.role == "admin" and endpoint.admin_without_unit
-    if target.unit in ("unknown", "wildcard"):
+    if target.unit in ("none", "unknown", "wildcard"):
         return False
     unit = target.unit_code
     if endpoint.scope == "province":
@@ -216,11 +211,9 @@ def opt_out_delete(w, t: Target) -> Request:
     return Request(f"/api/v1/opt-outs/{w['notification'].opt_out()}")
 
 
-_addresses = itertools.count(1)
-
-
 def opt_out_body(w, t: Target) -> Request:
-    return Request("/api/v1/opt-outs", body={"channel": "sms", "address": f"08{next(_addresses):08d}"})
+    """The phone of a new dossier of commune A."""
+    return Request("/api/v1/opt-outs", body={"channel": "sms", "address": w["notification"].contact(t.world)})
 
 
 def an_import(w, t: Target) -> Request:
@@ -347,10 +340,12 @@ ENDPOINTS: list[Endpoint] = [
              notification_dossier("/channels", {"sms": True, "email": True}), hidden=DOSSIER_NOT_FOUND),
     Endpoint("notification", "GET", "/api/v1/dossiers/<string:code>/messages", OFFICERS, "object",
              notification_dossier("/messages"), hidden=DOSSIER_NOT_FOUND),
-    Endpoint("notification", "POST", "/api/v1/opt-outs", DESK, "global", opt_out_body, ok=(201,), mutates=True,
-             why="an address's wish to receive nothing, province-wide: any desk records it"),
-    Endpoint("notification", "DELETE", "/api/v1/opt-outs/<string:opt_out_id>", DESK, "global", opt_out_delete,
-             ok=(204,), mutates=True, why="the same address wanting messages again, at any desk"),
+    # An address's opt-out is province-wide: a desk records it (or lifts it) only for the address of a
+    # dossier in its scope (issue 15), and answers as for an unknown address otherwise.
+    Endpoint("notification", "POST", "/api/v1/opt-outs", DESK, "object", opt_out_body, mutates=True,
+             hidden=(404, "address_not_found"), worlds=("2L",)),
+    Endpoint("notification", "DELETE", "/api/v1/opt-outs/<string:opt_out_id>", DESK, "object", opt_out_delete,
+             ok=(204,), mutates=True, hidden=(404, "opt_out_not_found"), worlds=("2L",)),
     Endpoint("notification", "GET", "/api/v1/templates", OFFICERS, "global", fixed("/api/v1/templates"),
              why="the message templates, the same for every unit"),
     Endpoint("notification", "GET", "/api/v1/templates/<string:key>", OFFICERS, "global",
@@ -362,25 +357,32 @@ ENDPOINTS: list[Endpoint] = [
              ok=(404,), why="the e-mail's link: a token signed with NOTIFICATION_SECRET stands for the login"),
     Endpoint("notification", "POST", "/api/v1/unsubscribe", (), "public", fixed("/api/v1/unsubscribe", {"t": "x"}),
              ok=(404,), why="the one-click unsubscribe (RFC 8058), the same signed token"),
+    Endpoint("notification", "GET", "/api/v1/contact-confirmations", (), "public",
+             fixed("/api/v1/contact-confirmations", {"t": "x"}), ok=(404,),
+             why="the receipt e-mail's link to confirm a typed address: a signed token stands for the login"),
+    Endpoint("notification", "POST", "/api/v1/contact-confirmations", (), "public",
+             fixed("/api/v1/contact-confirmations", {"t": "x"}), ok=(404,),
+             why="confirming the address the signed token names"),
     # -- postal -------------------------------------------------------------------------------------------
     Endpoint("postal", "GET", "/api/v1/shipments", OFFICERS, "list",
              lambda w, t: Request("/api/v1/shipments", query={"dossier_code": _shipment_dossier(w, t)}),
-             no_unit=(403, "unit_required"), check=listed("dossier_code", lambda w, t: _shipment_dossier(w, t))),
+             check=listed("dossier_code", lambda w, t: _shipment_dossier(w, t))),
     Endpoint("postal", "GET", "/api/v1/shipments/<string(maxlength=64):shipment_id>", OFFICERS, "object", shipment(),
-             hidden=(404, "shipment_not_found"), no_unit=(403, "unit_required")),
+             hidden=(404, "shipment_not_found")),
     Endpoint("postal", "POST", "/api/v1/shipments/<string(maxlength=64):shipment_id>/reports",
              ("admin", "leader", "receptionist"), "object", shipment("/reports", partner_report), ok=(201,),
-             hidden=(404, "shipment_not_found"), no_unit=(403, "unit_required"), mutates=True),
+             hidden=(404, "shipment_not_found"), mutates=True),
     Endpoint("postal", "GET", "/api/v1/shipments/overdue", OFFICERS, "list",
              fixed("/api/v1/shipments/overdue", {"page_size": 100}), worlds=("3L",),  # only 2019's are overdue
-             no_unit=(403, "unit_required"), check=listed("shipment_id", lambda w, t: w["postal"].shipment("3L", A))),
+             check=listed("shipment_id", lambda w, t: w["postal"].shipment("3L", A))),
     # -- reporting ----------------------------------------------------------------------------------------
-    Endpoint("reporting", "POST", "/api/v1/admin/projections/rebuild", ("admin",), "global",
-             fixed("/api/v1/admin/projections/rebuild"), why="rebuilds the whole projection from the event store"),
+    # Rebuilding locks every unit's figures while it runs: the province's administrator only (issue 15).
+    Endpoint("reporting", "POST", "/api/v1/admin/projections/rebuild", ("admin",), "province",
+             fixed("/api/v1/admin/projections/rebuild"), hidden=PROVINCE_ONLY),
     Endpoint("reporting", "GET", "/api/v1/reports/breakdown", REPORTERS, "unit", report("breakdown", by="channel"),
-             hidden=UNIT_OUT, admin_without_unit=False),
+             hidden=UNIT_OUT),
     Endpoint("reporting", "GET", "/api/v1/reports/dossiers", REPORTERS, "unit",
-             report("dossiers", figure="received.total"), hidden=UNIT_OUT, admin_without_unit=False),
+             report("dossiers", figure="received.total"), hidden=UNIT_OUT),
     Endpoint("reporting", "GET", "/api/v1/reports/event-counts", REPORTERS, "global",
              fixed("/api/v1/reports/event-counts"),
              why="how many events of each type the service took in: operational counters, no unit's data"),
@@ -388,11 +390,11 @@ ENDPOINTS: list[Endpoint] = [
              fixed("/api/v1/reports/periods", query={"year": 2019}),
              why="the official reporting periods of a year (fixed by decree): dates, no unit's data"),
     Endpoint("reporting", "GET", "/api/v1/reports/indicators", REPORTERS, "unit", report("indicators"),
-             hidden=UNIT_OUT, admin_without_unit=False),
+             hidden=UNIT_OUT),
     Endpoint("reporting", "GET", "/api/v1/reports/summary", REPORTERS, "unit", report("summary"),
-             hidden=UNIT_OUT, admin_without_unit=False),
+             hidden=UNIT_OUT),
     Endpoint("reporting", "GET", "/api/v1/reports/trend", REPORTERS, "unit", report("trend"),
-             hidden=UNIT_OUT, admin_without_unit=False),
+             hidden=UNIT_OUT),
     Endpoint("reporting", "GET", "/dashboard", (), "public", fixed("/dashboard"),
              why="the dashboard page only; its figures come from the report API with the officer's token"),
 ]

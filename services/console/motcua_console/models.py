@@ -15,7 +15,7 @@ accounts = Table(
     Column("id", String(36), primary_key=True),
     Column("username", String(64), nullable=False, unique=True),  # lower-cased, NFC
     Column("full_name", String(200), nullable=False),
-    Column("unit", String(20), nullable=True),  # None: province-wide (administrators, auditors)
+    Column("unit", String(20), nullable=False),  # every officer has one; the province's are at "14"
     Column("roles", String(200), nullable=False),  # space-separated officer roles
     Column("password_hash", String(200), nullable=True),  # None for accounts that sign in through OpenID Connect
     Column("must_change_password", Boolean, nullable=False, default=False),

@@ -4,11 +4,22 @@ from __future__ import annotations
 from datetime import date
 from functools import cache
 
-from motcua_shared.reference import load_units
+from motcua_shared.reference import Level, UnknownUnit, load_units
 
 
 def known_unit(code: str) -> bool:
-    return bool(load_units().versions(code))
+    try:
+        return bool(load_units().versions(code))
+    except UnknownUnit:
+        return False
+
+
+def is_province(code: str | None) -> bool:
+    """Whether `code` is a province: its officers work for every desk of it (they pick one for a logbook)."""
+    try:
+        return bool(code) and load_units().versions(code)[-1].level is Level.PROVINCE
+    except UnknownUnit:
+        return False
 
 
 @cache

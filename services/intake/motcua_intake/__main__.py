@@ -13,6 +13,15 @@ def main() -> None:
 
         rehash()
         return
+    if sys.argv[1:2] == ["personal-data"]:  # a citizen's request about their data (docs/personal-data.md)
+        from .personal_data import main as personal_data
+
+        sys.exit(personal_data(sys.argv[2:]))
+    if sys.argv[1:2] == ["new-id-key"]:  # a fresh INTAKE_ID_ENCRYPTION_KEY
+        from .identity import new_encryption_key
+
+        print(new_encryption_key())
+        return
     if sys.argv[1:2] == ["import"]:
         from .imports.command import main as import_file
 

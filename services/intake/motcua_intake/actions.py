@@ -4,7 +4,8 @@
    does not exist (an officer learns nothing about other units' dossiers);
 2. the change is allowed from the dossier's status: otherwise 409 `invalid_transition`;
 3. the moment of the change: now, or for an administrator importing history the `occurred_at` given,
-   which may not be in the future nor before the dossier's last recorded change of status.
+   which may not be in the future nor before the dossier's last recorded change of status, and may
+   lie in the past only for a dossier brought in from the past (422 `occurred_at_not_historical`).
 """
 from __future__ import annotations
 
@@ -52,9 +53,23 @@ def moment(principal: Principal, requested: datetime | None, dossier: dict) -> d
     requested = requested.astimezone(timezone.utc)
     if requested > now + FUTURE_TOLERANCE:
         raise _bad_moment("occurred_at_in_future", "Thời điểm không được ở tương lai.")
+    if requested < now - FUTURE_TOLERANCE and not brought_in_from_the_past(dossier):
+        # A live dossier's facts happen now: a past moment would rewrite its history (an on-time
+        # return, a supplement that "came" before the deadline), which only an import may do.
+        raise _bad_moment("occurred_at_not_historical",
+                          "Chỉ hồ sơ lịch sử (nhập lại với thời điểm tiếp nhận) mới được ghi thời điểm trong quá khứ.")
     if requested < dossier["last_event_at"]:
         raise _bad_moment("occurred_at_out_of_order", "Thời điểm trước lần chuyển trạng thái gần nhất của hồ sơ.")
     return requested
+
+
+def brought_in_from_the_past(dossier: dict) -> bool:
+    """Imported history, or a dossier an administrator entered late with its own, earlier reception
+    time (`received_at` given, `historical: false`): the only ones whose later facts may be dated."""
+    if dossier["historical"]:
+        return True
+    received_at = dossier["received_at"]
+    return received_at is not None and received_at < dossier["created_at"] - FUTURE_TOLERANCE
 
 
 def _bad_moment(code: str, reason: str) -> Invalid:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from motcua_shared.settings import Setting
 
+from .identity import encryption_key
+
 
 def part_size(raw: str) -> int:
     """1 to 1000 dossiers: a history.imported event holds at most 1000 (its schema's limit)."""
@@ -20,6 +22,19 @@ def acceptance_hours(raw: str) -> int:
     return value
 
 
+# Development only: derived from a fixed phrase (sha256 of "motcua development identity key"), not random.
+DEV_ID_ENCRYPTION_KEY = "pcbhyGyxIU5O6fes9cVpzPFx6c83vb8UJx8qnzeS38M="
+
+
+def id_encryption_key(raw: str) -> str:
+    encryption_key(raw)  # refuse a key that is not 32 bytes of base64 when the process starts
+    return raw.strip()
+
+
+def previous_id_encryption_keys(raw: str) -> tuple[str, ...]:
+    return tuple(id_encryption_key(key) for key in raw.split(",") if key.strip())
+
+
 SETTINGS = (
     Setting("INTAKE_AGENCY_PREFIX", "H52",
             "Leading part of the agency electronic identifier in dossier codes ({prefix}.{unit}-{yymmdd}-{nnnn}). "
@@ -27,6 +42,17 @@ SETTINGS = (
     Setting("INTAKE_ID_HASH_KEY", "dev-identity-key-change-me-0123456789",
             "Key of the HMAC-SHA256 under which citizens' identity numbers are compared (public lookup, a "
             "citizen's own dossiers). After changing it run `python -m motcua_intake rehash`.", secret=True),
+    # Identity numbers are stored only encrypted (identity.py): the printed receipt and the officer's view
+    # decrypt them; nothing compares them.
+    Setting("INTAKE_ID_ENCRYPTION_KEY", DEV_ID_ENCRYPTION_KEY,
+            "AES-256-GCM key (32 bytes, URL-safe base64) under which citizens' identity numbers are stored; print "
+            "a new one with `python -m motcua_intake new-id-key`. To rotate it, move the old key to "
+            "INTAKE_ID_PREVIOUS_ENCRYPTION_KEYS, then run `python -m motcua_intake rehash`.",
+            id_encryption_key, secret=True),
+    Setting("INTAKE_ID_PREVIOUS_ENCRYPTION_KEYS", (),
+            "Comma-separated former INTAKE_ID_ENCRYPTION_KEY values, still read until `python -m motcua_intake "
+            "rehash` has re-encrypted every number under the current key.", previous_id_encryption_keys,
+            secret=True),
     # Office hours and the reception cut-off are the province's (MOTCUA_OFFICE_HOURS, MOTCUA_RECEPTION_CUTOFF
     # in motcua_shared.settings): every service computes with them.
     Setting("INTAKE_CALENDAR_CACHE_SECONDS", 30.0,
@@ -44,6 +70,10 @@ SETTINGS = (
     Setting("INTAKE_TRUSTED_PROXIES", 0,
             "Reverse proxies in front of the intake API that append to X-Forwarded-For; the client address is "
             "read that many hops from the right. 0: the peer address, the header is ignored.", int),
+    # A citizen's token submits without an officer in the loop (citizen_limits.py).
+    Setting("INTAKE_CITIZEN_DAILY_LIMIT", 20,
+            "Dossiers one citizen account may submit (online or by post) per day, Vietnam time; more answer 429 "
+            "`rate_limited` with Retry-After until midnight. Officers are not limited. 0 turns the limit off.", int),
     # The lifecycle (issue 14, acceptance.py): the desk's limit for a dossier submitted online or by post.
     Setting("INTAKE_ACCEPTANCE_LIMIT_HOURS", 8,
             "Working hours the desk has to accept or refuse a dossier submitted online or by post, counted from "

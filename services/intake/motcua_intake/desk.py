@@ -15,7 +15,7 @@ from motcua_shared.settings import Settings, load
 
 from . import config, reference
 from .calendar_store import CalendarStore
-from .identity import IdentityHasher
+from .identity import IdentityCipher, IdentityHasher
 from .models import outbox as outbox_table
 
 
@@ -25,13 +25,16 @@ class Desk:
     outbox: Outbox
     calendars: CalendarStore
     identities: IdentityHasher
+    identity_numbers: IdentityCipher
 
     @classmethod
     def from_settings(cls, settings: Settings, outbox: Outbox | None = None) -> "Desk":
         return cls(settings=settings,
                    outbox=outbox or Outbox(outbox_table, exchange=events_exchange("intake")),
                    calendars=CalendarStore.from_settings(settings),
-                   identities=IdentityHasher(settings.intake_id_hash_key))
+                   identities=IdentityHasher(settings.intake_id_hash_key),
+                   identity_numbers=IdentityCipher(settings.intake_id_encryption_key,
+                                                   settings.intake_id_previous_encryption_keys))
 
     @classmethod
     def from_environment(cls) -> "Desk":

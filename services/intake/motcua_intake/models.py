@@ -27,8 +27,9 @@ dossiers = Table(
     Column("competent_unit_path", String(20)),
     Column("applicant_name", String(200), nullable=False),
     Column("applicant_name_folded", String(200), nullable=False, index=True),  # accent-insensitive search
-    # Kept for the printed forms; compared only through its keyed hash (see identity.py).
-    Column("applicant_id_number", String(12), nullable=False),
+    # The identity number: compared only through its keyed hash, kept only encrypted for the printed receipt
+    # and the officer's view (identity.py); never stored in clear.
+    Column("applicant_id_encrypted", String(200), nullable=False),
     Column("applicant_id_hash", String(64), nullable=False, index=True),
     Column("applicant_phone", String(20)),
     Column("applicant_email", String(254)),
@@ -59,6 +60,7 @@ dossiers = Table(
     Column("last_event_at", DateTime(timezone=True), nullable=False),
     Column("received_by", String(120)),
     Column("received_by_name", String(200)),
+    # The officer's id, or `citizen:<keyed hash>` of a citizen's token subject: never a citizen's number.
     Column("created_by", String(120), nullable=False),
     Column("idempotency_key", String(100)),
     Column("request_hash", String(64)),
@@ -97,6 +99,24 @@ daily_sequences = Table(
     Column("agency_id", String(60), primary_key=True),
     Column("day", Date, primary_key=True),
     Column("last_value", Integer, nullable=False),
+)
+
+# The numbers of dossiers citizens send (online, by post), per agency and day: a range of their own above
+# the desk's (sequences.py), so citizens' submissions never use up the numbers of the counter.
+citizen_sequences = Table(
+    "citizen_sequences", metadata,
+    Column("agency_id", String(60), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("last_value", Integer, nullable=False),
+)
+
+# How many dossiers a citizen account sent on a local day (citizen_limits.py); `creator` is the keyed
+# hash intake records as such a dossier's `created_by`, never the identity number.
+citizen_submissions = Table(
+    "citizen_submissions", metadata,
+    Column("creator", String(120), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("count", Integer, nullable=False),
 )
 
 # The number of a dossier in its unit's logbook (Sổ theo dõi hồ sơ, one book a year).

@@ -19,12 +19,15 @@ from motcua_shared.reference import OnlineLevel, Procedure, UnknownProcedure, Un
 from motcua_shared.statuses import DVCQG_CODE
 from motcua_shared.web.auth import Principal
 from motcua_shared.web.errors import ApiError, Conflict, Forbidden, Invalid
+from motcua_shared.web.scope import covers_unit
 
 from . import acceptance, lifecycle, sequences
+from .citizen_limits import CitizenLimit
 from .desk import Desk
+from .identity import CITIZEN_CREATOR
 from .lifecycle import TRANSITIONS, aware
 from .models import dossiers
-from .scope import actor_of, is_officer, province_wide
+from .scope import actor_of, is_officer
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -42,8 +45,14 @@ def request_fingerprint(raw_body: bytes) -> str:
     return hashlib.sha256(canonical).hexdigest()
 
 
-def find_by_idempotency_key(session: Session, principal: Principal, key: str) -> dict | None:
-    row = session.execute(select(dossiers).where(dossiers.c.created_by == principal.sub,
+def creator_of(principal: Principal, desk: Desk) -> str:
+    """`created_by`: an officer's id; for a citizen, whose token's subject is their identity number, its
+    keyed hash."""
+    return principal.sub if is_officer(principal) else desk.identities.creator(principal.sub)
+
+
+def find_by_idempotency_key(session: Session, principal: Principal, key: str, desk: Desk) -> dict | None:
+    row = session.execute(select(dossiers).where(dossiers.c.created_by == creator_of(principal, desk),
                                                  dossiers.c.idempotency_key == key)).mappings().first()
     return lifecycle.as_dict(row) if row else None
 
@@ -138,16 +147,20 @@ def submit(session: Session, desk: Desk, *, body: dict, principal: Principal, id
     procedure = _procedure(desk, body["procedure_code"])
     receiving = _unit(desk, "receiving_unit", body["receiving_unit"], day)
     competent = _unit(desk, "competent_unit", body.get("competent_unit") or receiving.code, day)
-    if is_officer(principal) and not (province_wide(principal) or (
-            principal.unit is not None and desk.units.is_within(principal.unit, receiving.code, day))):
+    if is_officer(principal) and not covers_unit(principal, receiving.code, day, desk.units):
         raise Forbidden("Đơn vị tiếp nhận nằm ngoài phạm vi của cán bộ.", code="unit_out_of_scope")
     _check_channel(body, principal, procedure)
 
+    citizen = not is_officer(principal)
+    if citizen:  # counted in this transaction: a refused or failed submission counts nothing
+        CitizenLimit(desk.settings.intake_citizen_daily_limit).admit(session, creator_of(principal, desk), now)
     agency_id = desk.agency_id(receiving.code)
     try:
-        code = sequences.next_code(session, agency_id, day)
+        # A citizen's own submission is numbered in a range apart from the desk's (sequences.py).
+        code = sequences.next_code(session, agency_id, day, citizen=citizen)
     except OverflowError:
-        raise SequenceExhausted("Bộ phận đã dùng hết 9999 số hồ sơ của ngày.") from None
+        raise SequenceExhausted("Đã hết số hồ sơ của ngày dành cho "
+                                + ("hồ sơ công dân tự nộp." if citizen else "bộ phận một cửa.")) from None
     applicant = body["applicant"]
     record = {
         "code": code, "procedure_code": procedure.code, "channel": body["channel"], "status": status,
@@ -155,13 +168,13 @@ def submit(session: Session, desk: Desk, *, body: dict, principal: Principal, id
         "competent_unit": competent.code, "competent_unit_path": desk.units.path(competent.code, day),
         # Case folding can lengthen a name ("ß" → "ss", "ﬁ" → "fi"): the search column keeps the first 200.
         "applicant_name": applicant["full_name"], "applicant_name_folded": fold(applicant["full_name"])[:200],
-        "applicant_id_number": applicant["id_number"],
+        "applicant_id_encrypted": desk.identity_numbers.encrypt(applicant["id_number"]),
         "applicant_id_hash": desk.identities.digest(applicant["id_number"]),
         "applicant_phone": applicant.get("phone"), "applicant_email": applicant.get("email"),
         "applicant_address": applicant.get("address"), "return_method": body["return_method"],
         "delivery_address": body.get("delivery_address"), "documents": body.get("documents") or [],
         "fee_vnd": procedure.fee_vnd, "submitted_at": moment, "received_at": None, "due_at": None,
-        "last_event_at": moment, "created_by": principal.sub, "idempotency_key": idempotency_key,
+        "last_event_at": moment, "created_by": creator_of(principal, desk), "idempotency_key": idempotency_key,
         "request_hash": fingerprint, "created_at": now,
         # An administrator's reception time brings the dossier in from the past: history, not live work.
         # Brought in with its reception time: history unless the administrator says it is a live dossier
@@ -208,9 +221,17 @@ def facts(desk: Desk, dossier: dict) -> dict:
         "competent_unit": dossier["competent_unit"], "competent_unit_path": dossier["competent_unit_path"],
         "return_method": dossier["return_method"],
         "applicant": {"full_name": dossier["applicant_name"], "phone": dossier["applicant_phone"],
-                      "email": dossier["applicant_email"], "address": dossier["applicant_address"]},
+                      "email": dossier["applicant_email"], "address": dossier["applicant_address"],
+                      "confirmed": contact_confirmed(dossier)},
         "delivery_address": dossier["delivery_address"], "fee_vnd": dossier["fee_vnd"],
     }
+
+
+def contact_confirmed(dossier: dict) -> bool:
+    """Whether an officer stands behind the dossier's phone and e-mail: they entered them, or a desk received
+    the dossier. Contacts a citizen typed in their own submission are not, until then: anyone can type
+    anyone's number, and notification limits what it sends to such a contact (issue 15)."""
+    return dossier["received_at"] is not None or not str(dossier["created_by"]).startswith(CITIZEN_CREATOR)
 
 
 def representation(record: dict, base_url: str) -> dict:

@@ -3,20 +3,23 @@
 An officer sees the dossiers received at their unit or below it, in the hierarchy in force on the day
 each dossier came in: the officer of district 126 keeps seeing the 2019 dossiers of its communes, and
 the officer of commune 04222 sees that commune's dossiers of both worlds (14.126.04222 before
-01/07/2025, 14.04222 after). A dossier's stored path holds exactly that lineage, so "within" is "the
-officer's unit code is one segment of the path". A province-wide administrator (no unit) sees all.
+01/07/2025, 14.04222 after). A dossier's stored path holds exactly that lineage; the rule itself is
+every service's (motcua_shared.web.scope), and the province's officers (unit "14") see all.
 
 A citizen (role citizen; `sub` is their identity number) sees the dossiers they submitted and those
 where they are the applicant, matched through the keyed hash, never the plain number.
 """
 from __future__ import annotations
 
-from sqlalchemy import false, literal, or_, true
+import hmac
+
+from sqlalchemy import false, or_
 from sqlalchemy.sql import ColumnElement
 
-from motcua_shared.web.auth import OFFICER_ROLES, Principal
+from motcua_shared.web.auth import DESK, HANDLERS, Principal
+from motcua_shared.web.scope import clause, covers, is_officer
 
-from .identity import IdentityHasher
+from .identity import CITIZEN_CREATOR, IdentityHasher
 from .models import dossiers
 
 CITIZEN_ACTOR = "citizen"  # what history and events say instead of a citizen's identity number
@@ -24,49 +27,31 @@ ROUTING_ACTOR = "routing"  # changes announced by the routing service (processin
 POSTAL_ACTOR = "postal"  # changes announced by the postal service (delivered, failed...)
 
 
-def is_officer(principal: Principal) -> bool:
-    return principal.has(*OFFICER_ROLES)
-
-
-def province_wide(principal: Principal) -> bool:
-    return principal.has("admin") and principal.unit is None
-
-
-def path_contains(path: str, unit: str) -> bool:
-    return unit in path.split(".")
-
-
 def visible(principal: Principal, hasher: IdentityHasher) -> ColumnElement[bool]:
     """SQL condition: the dossiers `principal` may read."""
     if is_officer(principal):
-        if province_wide(principal):
-            return true()
-        if principal.unit is None:
-            return false()
-        # '.14.126.04222.' LIKE '%.126.%': unit codes are digits only, so no LIKE escaping is needed.
-        dotted = literal(".") + dossiers.c.receiving_unit_path + literal(".")
-        return dotted.like(f"%.{principal.unit}.%") if principal.unit.isdigit() else false()
+        return clause(principal, dossiers.c.receiving_unit_path)
     if principal.has("citizen"):
-        return or_(dossiers.c.created_by == principal.sub,
-                   dossiers.c.applicant_id_hash == hasher.digest(principal.sub))
+        # The keyed hash of the token's subject (a citizen's identity number): as the applicant, or as the
+        # citizen who submitted it (`created_by` holds the same hash, see identity.IdentityHasher.creator).
+        digest = hasher.digest(principal.sub)
+        return or_(dossiers.c.created_by == CITIZEN_CREATOR + digest, dossiers.c.applicant_id_hash == digest)
     return false()
 
 
 def can_read(principal: Principal, dossier: dict, hasher: IdentityHasher) -> bool:
     if is_officer(principal):
-        return province_wide(principal) or (
-            principal.unit is not None and path_contains(dossier["receiving_unit_path"], principal.unit))
+        return covers(principal, dossier["receiving_unit_path"])
     if principal.has("citizen"):
-        return dossier["created_by"] == principal.sub or hasher.matches(dossier["applicant_id_hash"], principal.sub)
+        # As bytes: an officer's `created_by` may hold non-ASCII, which compare_digest refuses in a str.
+        return (hmac.compare_digest(dossier["created_by"].encode(), hasher.creator(principal.sub).encode())
+                or hasher.matches(dossier["applicant_id_hash"], principal.sub))
     return False
 
 
 def can_act_at_desk(principal: Principal, dossier: dict) -> bool:
     """Desk actions (accept, refuse, record a supplement, confirm a withdrawal, return a result)."""
-    if not principal.has("receptionist", "admin"):
-        return False
-    return province_wide(principal) or (
-        principal.unit is not None and path_contains(dossier["receiving_unit_path"], principal.unit))
+    return principal.has(*DESK) and covers(principal, dossier["receiving_unit_path"])
 
 
 def can_act_for_agency(principal: Principal, dossier: dict) -> bool:
@@ -78,12 +63,9 @@ def can_act_for_agency(principal: Principal, dossier: dict) -> bool:
     it) or on the receiving path (the agency of the desk's own People's Committee)."""
     if can_act_at_desk(principal, dossier):
         return True
-    if not principal.has("specialist", "leader", "admin"):
+    if not principal.has(*HANDLERS, "admin"):
         return False
-    if province_wide(principal):
-        return True
-    paths = (dossier["competent_unit_path"] or "", dossier["receiving_unit_path"])
-    return principal.unit is not None and any(path_contains(path, principal.unit) for path in paths if path)
+    return any(covers(principal, path) for path in (dossier["competent_unit_path"], dossier["receiving_unit_path"]))
 
 
 def actor_of(principal: Principal) -> tuple[str, str | None]:

@@ -62,7 +62,7 @@ def detail(desk: Desk, dossier: dict, history: list[dict], calendar: WorkingCale
     return {
         **summary(desk, dossier, calendar=calendar),
         "competent_unit": {"code": dossier["competent_unit"], "name": desk.unit_name(dossier["competent_unit"], day)},
-        "applicant": {"full_name": dossier["applicant_name"], "id_number": dossier["applicant_id_number"],
+        "applicant": {"full_name": dossier["applicant_name"], "id_number": desk.identity_numbers.decrypt(dossier["applicant_id_encrypted"]),
                       "phone": dossier["applicant_phone"], "email": dossier["applicant_email"],
                       "address": dossier["applicant_address"]},
         "return_method": dossier["return_method"], "delivery_address": dossier["delivery_address"],

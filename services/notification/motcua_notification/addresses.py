@@ -13,6 +13,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from motcua_shared.constant_time import equal
+
 SMS = "sms"
 EMAIL = "email"
 
@@ -77,6 +79,6 @@ def unsubscribe_token(secret: str, address_key: str) -> str:
 def key_from_unsubscribe_token(secret: str, token: str) -> str | None:
     """The address key a genuine token names, or None for anything forged or mangled."""
     address_key, _, _ = token.partition(".")
-    if len(address_key) != 64 or not hmac.compare_digest(unsubscribe_token(secret, address_key), token):
+    if len(address_key) != 64 or not equal(unsubscribe_token(secret, address_key), token):
         return None
     return address_key

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from motcua_shared.events import Event
 from motcua_shared.settings import Settings
 
-from . import notice_drafts, notices, providers
+from . import contacts, notice_drafts, notices, providers
 from .clock import system_clock
 from .options import Options
 
@@ -31,6 +31,9 @@ def handlers(settings: Settings, options: Options) -> dict[str, Callable[[Sessio
             return
         if event.type in notice_drafts.CONTACT_EVENTS:
             notices.record_contact(session, event.data, as_of=draft.occurred_at, now=now)
+            if contacts.entered_by_officer(event):
+                contacts.confirm(session, options.secret, event.data["applicant"], dossier_code=draft.dossier_code,
+                                 now=now)
         if event.data.get("historical") or notices.is_historical(session, draft.dossier_code):
             return  # a dossier brought in from the past: recorded, never told about (issue 17)
         notices.record_notice(session, event_id=event.id, event_type=event.type,

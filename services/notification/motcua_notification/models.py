@@ -12,9 +12,11 @@ delivery_attempts  every call to a provider, with its outcome.
 delivery_receipts  every receipt a provider posted, and whether it changed anything.
 channel_choices    the channels a citizen chose for one dossier.
 opt_outs           addresses (keyed, never stored in clear) that asked for no more messages.
+confirmed_addresses  addresses (keyed) an officer entered or their owner confirmed with the receipt's link.
+unconfirmed_sends  the one message a day an address a citizen typed may get until confirmed.
 """
-from sqlalchemy import (JSON, Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Table, Text,
-                        UniqueConstraint, false, text)
+from sqlalchemy import (JSON, Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, String, Table, Text,
+                        UniqueConstraint, false, text, true)
 
 from motcua_shared.db import new_metadata
 from motcua_shared.messaging import inbox_table, outbox_table
@@ -42,6 +44,9 @@ recipients = Table(
     # A dossier an administrator brought in from the past (its events carry `historical`): recorded,
     # never told about, whatever event comes later (routing's and postal's do not carry the flag).
     Column("historical", Boolean, nullable=False, server_default=false()),
+    # False for a contact a citizen typed in their own submission, until a desk receives the dossier
+    # (contacts.py): such an address gets the receipt only, once a day at most.
+    Column("contact_confirmed", Boolean, nullable=False, server_default=true()),
 )
 
 NOTICE_STATUSES = ("awaiting_contact", "addressed", "unreachable", "stale")
@@ -147,4 +152,24 @@ opt_outs = Table(
     Column("source", String(20), nullable=False),  # officer, unsubscribe-link
     Column("created_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("channel", "address_key"),
+)
+
+# Addresses (keyed) confirmed as their owner's: entered by an officer, or confirmed with the receipt's link.
+confirmed_addresses = Table(
+    "confirmed_addresses", metadata,
+    Column("address_key", String(64), primary_key=True),
+    Column("channel", String(10), nullable=False),
+    Column("source", String(20), nullable=False),  # officer, link
+    Column("dossier_code", String(60)),
+    Column("confirmed_at", DateTime(timezone=True), nullable=False),
+)
+
+# The one message a day an unconfirmed address may get (contacts.py): the row is the day's allowance.
+unconfirmed_sends = Table(
+    "unconfirmed_sends", metadata,
+    Column("address_key", String(64), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("channel", String(10), nullable=False),
+    Column("dossier_code", String(60), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
 )

@@ -17,7 +17,7 @@ from typing import Any, Mapping
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from . import addresses, preferences, templates, wording
+from . import addresses, contacts, preferences, templates, wording
 from .clock import aware
 from .dialect import insert
 from .models import channel_choices, messages, notices, recipients
@@ -38,6 +38,8 @@ def record_contact(session: Session, data: Mapping[str, Any], *, as_of: datetime
         "receiving_unit": data["receiving_unit"], "receiving_unit_path": data["receiving_unit_path"],
         "return_method": data["return_method"], "procedure_code": data["procedure_code"],
         "contact_as_of": as_of, "erased_at": None,
+        # Typed by the citizen in their own submission, not yet vouched for (contacts.py); absent: trusted.
+        "contact_confirmed": applicant.get("confirmed", True) is not False,
     }
     historical = bool(data.get("historical"))
     stmt = insert(session, recipients).values(dossier_code=data["code"], recorded_at=now, last_activity_at=now,
@@ -81,13 +83,16 @@ def address_pending(session: Session, dossier_code: str, options: Options, chann
     if not waiting:
         return 0
     reachable, skipped = _reachable(session, contact, options, channels)
+    trusted = contacts.confirmed(session, [a.key for a in reachable]) if not contact.contact_confirmed else None
     rows = []
     for notice in waiting:
         if options.max_event_age and now - aware(notice.occurred_at) > options.max_event_age:
             _settle(session, notice.id, STALE, [], now)
             continue
-        rows += [_message(notice, address, contact, options, now) for address in reachable]
-        _settle(session, notice.id, ADDRESSED if reachable else UNREACHABLE, skipped, now)
+        to, limited = _allowed(session, notice, reachable, trusted, options, now)
+        rows += [_message(notice, address, contact, options, now,
+                          confirm=trusted is not None and address.key not in trusted) for address in to]
+        _settle(session, notice.id, ADDRESSED if to else UNREACHABLE, skipped + limited, now)
     if not rows:
         return 0
     stmt = insert(session, messages).on_conflict_do_nothing(index_elements=["notice_id", "channel", "recipient_key"])
@@ -125,11 +130,36 @@ def _reachable(session: Session, contact, options: Options,
     return [a for a in candidates if (a.channel, a.key) not in opted_out], skipped
 
 
-def _message(notice, address: addresses.Address, contact, options: Options, now: datetime) -> dict[str, Any]:
+def _allowed(session: Session, notice, reachable: list[addresses.Address], trusted: set[str] | None,
+             options: Options, now: datetime) -> tuple[list[addresses.Address], list[dict]]:
+    """Of the reachable addresses, those this notice may go to: all of them for a confirmed contact
+    (`trusted` None); for a contact the citizen typed, the confirmed ones, and the others only for the
+    receipt and only with the address's one message of the day (contacts.py)."""
+    if trusted is None:
+        return reachable, []
+    to, limited = [], []
+    for address in reachable:
+        if address.key in trusted or (notice.template == contacts.RECEIPT and contacts.take_allowance(
+                session, address, notice.dossier_code, now, options.tz)):
+            to.append(address)
+        else:
+            limited.append({"channel": address.channel, "reason": contacts.UNCONFIRMED})
+    return to, limited
+
+
+def confirmation_url(options: Options, address_key: str) -> str:
+    return (f"{options.own_base_url}/api/v1/contact-confirmations?t="
+            f"{contacts.confirmation_token(options.secret, address_key)}")
+
+
+def _message(notice, address: addresses.Address, contact, options: Options, now: datetime, *,
+             confirm: bool = False) -> dict[str, Any]:
     template = templates.get(notice.template)
     version = template.current
     values = {**(notice.personalisation or {}),
               **dossier_values(contact, options, aware(notice.occurred_at).astimezone(options.tz).date())}
+    if confirm and address.channel == addresses.EMAIL:  # the receipt to an address a citizen typed
+        values["confirm_link"] = confirmation_url(options, address.key)
     return dict(id=str(uuid.uuid4()), notice_id=notice.id, dossier_code=notice.dossier_code, channel=address.channel,
                 recipient_key=address.key, recipient=address.value, recipient_masked=address.masked,
                 template=template.key, template_version=version.number, urgent=template.urgent,

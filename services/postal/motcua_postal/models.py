@@ -45,6 +45,8 @@ dossier_returns = Table(
     Column("recorded_at", DateTime(timezone=True), nullable=False),  # first heard of (postal's clock)
     # Brought in from the past (any of its dossier events said `historical`): recorded, never shipped.
     Column("historical", Boolean, nullable=False, server_default=false()),
+    # The citizen's contact above erased (retention.py): postal was done with the dossier long enough.
+    Column("contacts_erased_at", DateTime(timezone=True)),
     UniqueConstraint("dossier_code"),
 )
 
@@ -57,12 +59,15 @@ shipments = Table(
     Column("status_at", DateTime(timezone=True), nullable=False),
     Column("unit", String(5), nullable=False),
     Column("unit_path", String(20), nullable=False),
-    Column("pickup_name", String(200), nullable=False),
-    Column("pickup_address", String(500), nullable=False),
+    # The parties: set when the shipment is requested, erased (null) POSTAL_CONTACT_RETENTION_DAYS after it
+    # ended (retention.py), at `contacts_erased_at`.
+    Column("pickup_name", String(200)),
+    Column("pickup_address", String(500)),
     Column("pickup_phone", String(20)),
-    Column("delivery_name", String(200), nullable=False),
-    Column("delivery_address", String(500), nullable=False),
+    Column("delivery_name", String(200)),
+    Column("delivery_address", String(500)),
     Column("delivery_phone", String(20)),
+    Column("contacts_erased_at", DateTime(timezone=True)),
     Column("cod_amount_vnd", Integer, nullable=False),
     Column("requested_at", DateTime(timezone=True), nullable=False),
     Column("deliver_by", DateTime(timezone=True), nullable=False, index=True),
@@ -77,6 +82,9 @@ shipments = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Index("ix_shipments_status_last_announced_at", "status", "last_announced_at"),
     Index("ix_shipments_unit_path", "unit_path"),
+    # The ended shipments whose parties are still kept, by end: what the retention sweep reads.
+    Index("ix_shipments_contacts_kept", "status_at", postgresql_where=text("contacts_erased_at IS NULL"),
+          sqlite_where=text("contacts_erased_at IS NULL")),
 )
 
 shipment_history = Table(

@@ -1,4 +1,5 @@
-"""The worker's periodic sweep: pickups the partner has not accepted in time.
+"""The worker's periodic sweeps: pickups the partner has not accepted in time; contacts kept too long
+(retention.py).
 
 A pickup still `requested` POSTAL_PICKUP_ACCEPT_MINUTES after its last announcement is announced
 again (the same data under a new event id: the partner deduplicates on shipment_id), up to
@@ -17,7 +18,7 @@ from sqlalchemy.orm import sessionmaker
 
 from motcua_shared.messaging import PeriodicJob
 
-from . import shipments
+from . import retention, shipments
 from .config import PostalConfig
 from .models import shipments as table
 
@@ -53,4 +54,7 @@ def sweep_unaccepted(sessions: sessionmaker, config: PostalConfig, now: datetime
 
 def periodic_jobs(config: PostalConfig) -> list[PeriodicJob]:
     return [PeriodicJob("postal_unaccepted_pickups", config.sweep_every,
-                        lambda sessions: sweep_unaccepted(sessions, config, config.now()))]
+                        lambda sessions: sweep_unaccepted(sessions, config, config.now())),
+            # Personal data kept no longer than needed (retention.py).
+            PeriodicJob("postal_contact_retention", config.sweep_every,
+                        lambda sessions: retention.erase_expired_contacts(sessions, config, config.now()))]

@@ -4,6 +4,10 @@ The inbox already skips a redelivered event; the event store's key skips one red
 inbox forgot it (the inbox is purged after 30 days), so a late duplicate changes nothing either.
 A bulk import's part (`history.imported`) is stored and counted whole, as one event, and projected
 as the dossier events it holds (`projection.imported`): the rebuild re-expands it from the store.
+
+The store keeps what the statistics need and nothing of the citizen: names, telephones, e-mails and
+addresses are taken out before an event is stored (motcua_shared.events.personal), and the live
+projection reads the same stripped data, so a rebuild from the store gives exactly the live figures.
 """
 from datetime import datetime, timezone
 
@@ -12,22 +16,26 @@ from sqlalchemy.orm import Session
 
 from motcua_shared.db import dialect_insert
 from motcua_shared.events import Event, registry
+from motcua_shared.events.personal import without_personal
 
 from .models import counters, event_store
 from .projection import store
 
 
 def store_and_project(session: Session, event: Event) -> None:
-    if store_event(session, event):
-        store.apply(session, event.id, event.type, event.data)
+    data = without_personal(event.type, event.data)
+    if store_event(session, event, data):
+        store.apply(session, event.id, event.type, data)
 
 
-def store_event(session: Session, event: Event) -> bool:
-    """Keep the event and count it; False when it was already stored."""
+def store_event(session: Session, event: Event, data: dict | None = None) -> bool:
+    """Keep the event (without its personal fields) and count it; False when it was already stored."""
+    if data is None:
+        data = without_personal(event.type, event.data)
     insert = dialect_insert(session)
     stored = session.execute(insert(event_store).values(
         event_id=event.id, type=event.type, source=event.source, subject=event.subject,
-        time=datetime.fromisoformat(event.time), data=event.data, stored_at=datetime.now(timezone.utc))
+        time=datetime.fromisoformat(event.time), data=data, stored_at=datetime.now(timezone.utc))
         .on_conflict_do_nothing(index_elements=["event_id"]).returning(event_store.c.event_id)).first()
     if stored is None:
         return False

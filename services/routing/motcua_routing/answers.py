@@ -1,9 +1,17 @@
 """The two ends of the step contract as this service sees them: a step arriving in the local work
 inbox, and an answer arriving on this deployment's reply key (contracts.md §4.1).
 
-Answers are taken uniformly, whoever sent them. An officer's completion is applied at once, in the
-officer's own transaction (work.py), and then published like any handler's answer; when it comes
-back here the step is already closed and the answer changes nothing, exactly like a duplicate.
+Who may answer. An answer counts only for a step that was dispatched to the province's plug-in (left
+on routing.steps because its unit is outside ROUTING_LOCAL_UNITS) and only when it arrives on the
+queue the step was dispatched through (the answers queue), as recorded on the step when it was
+published (dispatch.py). A step held locally is answered by its officers through the API: an answer
+to it on the queue, from a province that can write routing.step-results and may well see every step,
+is refused, as is an answer arriving on any other queue. Refused answers are dead-lettered with the
+reason (PermanentError) and change nothing; so is an answer to a step that is no longer open.
+
+An officer's completion is applied at once, in the officer's own transaction (work.py), and then
+published like any handler's answer; when it comes back here, its id is the one recorded on the step
+and it is acknowledged as routing's own echo, changing nothing.
 
 Times in an answer. `completed_at` is the moment the step ended:
 - before the dossier was received: impossible for a true answer and no honest value can replace
@@ -33,7 +41,24 @@ from .models import STEP_OPEN, route_steps
 log = logging.getLogger("motcua.routing")
 
 
-def on_step_completed(session: Session, runtime, data: dict) -> None:
+def refusal(step: dict, *, queue: str | None) -> str | None:
+    """Why an answer arriving on `queue` may not touch `step` (None when it may): the step must have been
+    dispatched to the province's plug-in, and the answer must come through the queue it was dispatched
+    through."""
+    where = f"step {step['step_id']} of {step['dossier_code']}"
+    if step["answer_queue"] is None:
+        if step["local_at"] is not None:
+            return (f"answer for {where} refused: the step is held locally by {step['agency_name']} "
+                    f"(ROUTING_LOCAL_UNITS) and is answered by its officers through the API, not on a queue")
+        return f"answer for {where} refused: the step was never dispatched to the province's plug-in"
+    if queue != step["answer_queue"]:
+        return (f"answer for {where} refused: it arrived on {queue or 'no queue'}, but the step was dispatched "
+                f"to the province's plug-in with its answers on {step['answer_queue']}")
+    return None
+
+
+def on_step_completed(session: Session, runtime, data: dict, *, event_id: str, queue: str | None) -> None:
+    """An answer to a step, the event `event_id` delivered on `queue`."""
     step = routes.find_step(session, data["step_id"])
     if step is None:
         raise PermanentError(f"answer for unknown step {data['step_id']} (dossier {data['dossier_code']})")
@@ -42,6 +67,15 @@ def on_step_completed(session: Session, runtime, data: dict) -> None:
                              f"but the step belongs to {step['dossier_code']}")
     route = routes.lock_route(session, step["route_id"])
     step = routes.find_step(session, data["step_id"])  # again, under the route's lock
+    if event_id == step["answer_event_id"]:
+        # The answer that closed the step, seen again: routing's own echo of an officer's completion,
+        # or the plug-in's answer delivered once more. Nothing to do, and nothing to refuse.
+        log.debug("step_answer_ignored", extra={"step_id": step["step_id"], "dossier_code": step["dossier_code"],
+                                                "reason": "the answer that closed the step"})
+        return
+    reason = refusal(step, queue=queue)
+    if reason is not None:
+        raise PermanentError(reason)
     if step["status"] == transition.HANDED_OVER:
         # Refused, not taken as the successor's: after 01/07/2025 the old agency no longer exists and
         # the successor decides under its own name (transition.py). The reason goes to the dead letters.
@@ -50,12 +84,12 @@ def on_step_completed(session: Session, runtime, data: dict) -> None:
                              f"handed over on 01/07/2025 from {step['agency_name']} to "
                              f"{successor['agency_name']} (step {successor['step_id']}), which answers it")
     if step["status"] not in STEP_OPEN:
-        # The echo of a local completion, a repeat, or an answer overtaken by events: nothing to do.
-        repeat = step["status"] == "completed" and step["outcome"] == data["outcome"]
-        log.log(logging.DEBUG if repeat else logging.INFO, "step_answer_ignored", extra={
-            "step_id": step["step_id"], "dossier_code": step["dossier_code"], "step_status": step["status"],
-            "reason": "repeat" if repeat else "the step is no longer open"})
-        return
+        # contracts.md §4.1: only an answer to a step still open is accepted. A second answer under a new
+        # id (the same outcome again, or another), or one overtaken by events (the step cancelled by a
+        # withdrawal or a stop), changes nothing and is dead-lettered with the reason, where an operator
+        # and the province can see it. (The same answer redelivered never gets here: the inbox drops it.)
+        raise PermanentError(f"answer for step {step['step_id']} of {step['dossier_code']} refused: the step is "
+                             f"no longer open ({step['status']})")
     arrived_at = clock.now(runtime.settings)
     completed_at = data["completed_at"]
     if completed_at < route["received_at"]:
@@ -67,7 +101,8 @@ def on_step_completed(session: Session, runtime, data: dict) -> None:
         completed_at = arrived_at
     completed_at = max(completed_at, step["assigned_at"])
     routes.complete_step(session, runtime, route, step, outcome=data["outcome"], completed_at=completed_at,
-                         handled_by=data["handled_by"], note=data.get("note"), answered_at=arrived_at)
+                         handled_by=data["handled_by"], note=data.get("note"), answered_at=arrived_at,
+                         answer_event_id=event_id)
 
 
 def on_step_assigned_locally(session: Session, runtime, data: dict) -> None:
@@ -84,5 +119,7 @@ def on_step_assigned_locally(session: Session, runtime, data: dict) -> None:
         log.warning("step_not_local_redispatched", extra={"step_id": step["step_id"], "unit_path": step["unit_path"]})
         dispatch.publish_assigned(session, runtime, route, step, note=data.get("note"))
         return
+    # Arrived here, it is the officers' to answer through the API: no answer on a queue counts for it (a step
+    # recorded for the plug-in before its arrival, e.g. while the upgrade that added the record ran).
     session.execute(update(route_steps).where(route_steps.c.id == step["id"])
-                    .values(local_at=clock.now(runtime.settings)))
+                    .values(local_at=clock.now(runtime.settings), answer_queue=None))

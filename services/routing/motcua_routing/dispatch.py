@@ -3,16 +3,23 @@ exchange `routing.steps` with routing key `step.<unit path>`, and the answer a l
 `routing.step.completed` on `routing.step-results` with the step's `reply_to`: the same messages a
 province's own routing service reads and writes. All of them through the outbox, in the transaction
 of the change they announce.
+
+Dispatching a step records on it who may answer (answers.py): a step of a unit outside
+ROUTING_LOCAL_UNITS is left on the exchange for the province's plug-in, whose answers are accepted on
+the answers queue only; a local one is answered by its officers through the API, never on a queue.
+The broker routes by the same patterns (locality.py), so the record says where the step went.
 """
 from __future__ import annotations
 
 from motcua_shared.broker.catalogue import ROUTING_STEP_RESULTS, ROUTING_STEPS
 from motcua_shared.events import isoformat, new_event
 from motcua_shared.events.catalogue.route import STEP_ASSIGNED, STEP_CANCELLED, STEP_COMPLETED
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from . import reference
-from .locality import step_routing_key
+from .locality import ANSWERS_QUEUE, is_local, step_routing_key
+from .models import route_steps
 
 SOURCE = "/motcua/routing"
 
@@ -30,19 +37,30 @@ def step_assigned_data(route, step, *, reply_to: str, note: str | None) -> dict:
     }
 
 
+def answer_queue(runtime, step) -> str | None:
+    """The queue on which an answer to `step`, dispatched now, is accepted: None for a local step."""
+    return None if is_local(step["unit_path"], runtime.settings.routing_local_units) else ANSWERS_QUEUE
+
+
 def publish_assigned(session: Session, runtime, route, step, *, note: str | None = None) -> None:
     data = step_assigned_data(route, step, reply_to=runtime.settings.routing_reply_to, note=note)
     runtime.outbox.add(session, new_event(STEP_ASSIGNED, source=SOURCE, subject=route["dossier_code"], data=data),
                        exchange=ROUTING_STEPS, routing_key=step_routing_key(step["unit_path"]))
+    session.execute(update(route_steps).where(route_steps.c.id == step["id"])
+                    .values(answer_queue=answer_queue(runtime, step)))
 
 
 def publish_assigned_all(session: Session, runtime, assignments: list[tuple[dict, dict]]) -> None:
     """publish_assigned for many (route, step) at once, in one multi-row INSERT into the outbox: the open
-    steps of a part of a bulk import."""
+    steps of a part of a bulk import. Their rows are marked in one UPDATE (the local ones keep NULL)."""
     runtime.outbox.add_all(session, [
         (new_event(STEP_ASSIGNED, source=SOURCE, subject=route["dossier_code"], data=step_assigned_data(
             route, step, reply_to=runtime.settings.routing_reply_to, note=None)),
          ROUTING_STEPS, step_routing_key(step["unit_path"])) for route, step in assignments])
+    to_plugin = [step["step_id"] for _, step in assignments if answer_queue(runtime, step) is not None]
+    if to_plugin:
+        session.execute(update(route_steps).where(route_steps.c.step_id.in_(to_plugin))
+                        .values(answer_queue=ANSWERS_QUEUE))
 
 
 def publish_cancelled(session: Session, runtime, route, step, *, cancelled_at, reason: str | None) -> None:
@@ -54,8 +72,11 @@ def publish_cancelled(session: Session, runtime, route, step, *, cancelled_at, r
 
 def publish_local_answer(session: Session, runtime, route, step, *, outcome: str, completed_at, handled_by: str,
                          note: str | None) -> None:
-    """What an external handler would send: the step's answer, to this deployment's reply key."""
+    """What an external handler would send: the step's answer, to this deployment's reply key. Its id is
+    kept on the step: when it comes back on the answers queue it is known as routing's own echo, not
+    an outsider's answer to a local step."""
     data = {"step_id": step["step_id"], "dossier_code": route["dossier_code"], "outcome": outcome,
             "completed_at": isoformat(completed_at), "handled_by": handled_by, "note": note}
-    runtime.outbox.add(session, new_event(STEP_COMPLETED, source=SOURCE, subject=route["dossier_code"], data=data),
-                       exchange=ROUTING_STEP_RESULTS, routing_key=runtime.settings.routing_reply_to)
+    event = new_event(STEP_COMPLETED, source=SOURCE, subject=route["dossier_code"], data=data)
+    runtime.outbox.add(session, event, exchange=ROUTING_STEP_RESULTS, routing_key=runtime.settings.routing_reply_to)
+    session.execute(update(route_steps).where(route_steps.c.id == step["id"]).values(answer_event_id=event.id))

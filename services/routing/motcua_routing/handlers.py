@@ -1,6 +1,6 @@
 """Events routing acts on. Each handler runs inside the consumer's transaction, after the inbox
-check, so it is called at most once per event id; the route's state machine makes a repeated or
-late event (a new id for the same fact) change nothing either.
+check, so it is called at most once per event id on each queue; the route's state machine makes a
+repeated or late event (a new id for the same fact) change nothing either.
 
 Of intake's dossier events only seven concern a route: received (plan and start it), payment
 requested (the sweep waits), supplement received and paid (the clock runs again), rescheduled (a
@@ -17,6 +17,7 @@ from typing import Callable
 from sqlalchemy.orm import Session
 
 from motcua_shared.events import Event, registry
+from motcua_shared.messaging import current_queue
 from motcua_shared.events.catalogue.calendar import CALENDAR_CHANGED
 from motcua_shared.events.catalogue.dossier import DOSSIER_RECEIVED, DOSSIER_SUPPLEMENT_RECEIVED, DOSSIER_WITHDRAWN
 from motcua_shared.events.catalogue.history import HISTORY_IMPORTED
@@ -43,7 +44,10 @@ def handlers(runtime) -> dict[str, Callable[[Session, Event], None]]:
         DOSSIER_PAYMENT_REQUESTED: taking(payments.pause_for_payment),
         DOSSIER_PAID: taking(payments.resume_after_payment),
         STEP_ASSIGNED: taking(answers.on_step_assigned_locally),  # from the local step queue only
-        STEP_COMPLETED: taking(answers.on_step_completed),  # from this deployment's answer queue only
+        # Accepted only from the queue the step was dispatched through (answers.py): the handler is told the
+        # answer's id and the queue it was delivered on.
+        STEP_COMPLETED: lambda session, event: answers.on_step_completed(
+            session, runtime, registry.load_data(event.type, event.data), event_id=event.id, queue=current_queue()),
         CALENDAR_CHANGED: taking(reference.apply_calendar_change),  # the province's days off, for deadlines
         # A declared day off moved the appointment (issue 14): the route and its open steps follow.
         DOSSIER_RESCHEDULED: taking(rescheduling.on_rescheduled),

@@ -7,21 +7,20 @@ from sqlalchemy.orm import Session
 
 from motcua_shared.web.auth import Principal
 from motcua_shared.web.errors import Forbidden, NotFound
+from motcua_shared.web.scope import clause, covers_unit, found_in_scope
 
 from . import reference, routes
 from .models import STEP_OPEN, dossier_routes, handovers, route_steps
-from .scope import Scope, unit_paths
 
 CLOSED = ("completed", "sent_back", "cancelled", "handed_over")
 
 
 def list_steps(session: Session, principal: Principal, query: dict) -> tuple[list[tuple[dict, str]], int]:
     """((step, procedure code) of the page, total); a `unit` outside the scope is refused (403)."""
-    scope = Scope(principal)
     s, r = route_steps.c, dossier_routes.c
-    conditions = [s.local_at.is_not(None), scope.clause(s.unit_path)]
+    conditions = [s.local_at.is_not(None), clause(principal, s.unit_path)]
     if query["unit"]:
-        if not any(scope.covers(path) for path in unit_paths(query["unit"])):
+        if not covers_unit(principal, query["unit"]):  # in any of the unit's versions
             raise Forbidden("Đơn vị nằm ngoài phạm vi của cán bộ.", code="unit_out_of_scope")
         conditions.append(s.unit == query["unit"])
     conditions.append({
@@ -50,10 +49,8 @@ def visible_route(session: Session, principal: Principal, dossier_code: str, *,
     """(route, steps) when the officer's scope holds the receiving unit or a step's unit; else 404."""
     route = routes.find_route(session, dossier_code, lock=lock)
     steps = routes.steps_of(session, route["id"]) if route else []
-    scope = Scope(principal)
-    if route is None or not (scope.covers(route["receiving_unit_path"])
-                             or any(scope.covers(step["unit_path"]) for step in steps)):
-        raise NotFound("Không tìm thấy hồ sơ trong phạm vi của bạn.", code="route_not_found")
+    found_in_scope(principal, route, lambda r: (r["receiving_unit_path"], *(step["unit_path"] for step in steps)),
+                   NotFound("Không tìm thấy hồ sơ trong phạm vi của bạn.", code="route_not_found"))
     return route, steps
 
 

@@ -110,6 +110,14 @@ route_steps = Table(
     Column("claimed_at", Moment),
     Column("completed_at", Moment),
     Column("answered_at", Moment),  # when the answer reached routing
+    # How the step was dispatched (dispatch.py), which decides who may answer it (answers.py): the queue
+    # its answer is accepted on, routing.step-answers, when it was left on routing.steps for the
+    # province's plug-in; NULL when it is held locally (its officers answer through the API) or was
+    # never dispatched (planned, or imported closed).
+    Column("answer_queue", String(255)),
+    # The event that closed the step: the plug-in's answer, or the one routing published for an
+    # officer's completion, whose echo on the answers queue is thereby known as routing's own.
+    Column("answer_event_id", String(36)),
     Column("outcome", String(24)),
     Column("handled_by", String(200)),
     Column("note", Text),

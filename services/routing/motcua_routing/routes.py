@@ -195,11 +195,13 @@ def assign_position(session: Session, runtime, route, sequence: int, *, at: date
 
 
 def complete_step(session: Session, runtime, route, step, *, outcome: str, completed_at: datetime,
-                  handled_by: str, note: str | None, answered_at: datetime) -> None:
-    """Apply a step's answer (local or external, already checked) and move the route on."""
+                  handled_by: str, note: str | None, answered_at: datetime, answer_event_id: str | None = None) -> None:
+    """Apply a step's answer (local or external, already checked) and move the route on. `answer_event_id`
+    is the plug-in's answer that closed the step (a local completion records the one it publishes)."""
+    values = {"answer_event_id": answer_event_id} if answer_event_id else {}
     session.execute(update(route_steps).where(route_steps.c.id == step["id"]).values(
         status="completed", outcome=outcome, completed_at=completed_at, handled_by=handled_by, note=note,
-        answered_at=answered_at))
+        answered_at=answered_at, **values))
     code = route["dossier_code"]
     if outcome == "supplement_required":
         session.execute(update(dossier_routes).where(dossier_routes.c.id == route["id"]).values(

@@ -8,7 +8,8 @@ Completing applies the answer at once in the officer's transaction: the inbox, t
 next agency's step change together, two officers cannot both complete one step (the route row is
 locked and the step's status checked under the lock), and the officer is told at once if the step
 was closed meanwhile. The same answer is then published on routing.step-results exactly as a
-province's handler would publish it; coming back, it finds the step closed and changes nothing.
+province's handler would publish it, its id kept on the step; coming back on the answers queue, it is
+known as routing's own echo and changes nothing (any other answer to a local step is refused there).
 """
 from __future__ import annotations
 
@@ -17,18 +18,19 @@ from sqlalchemy.orm import Session
 
 from motcua_shared.web.auth import Principal
 from motcua_shared.web.errors import Conflict, Forbidden, Invalid, NotFound
+from motcua_shared.web.scope import found_in_scope
 
 from . import clock, control_log, dispatch, reference, routes, supplement_once, transition
 from .models import STEP_OPEN, route_steps
 from .plans import LEADER_ACTIONS
-from .scope import Scope
 
 
 def _step_in_inbox(session: Session, principal: Principal, step_id: str) -> tuple[dict, dict]:
     """(route, step) with the route locked, or 404 when the step is not in the officer's inbox."""
     step = routes.find_step(session, step_id)
-    if step is None or step["local_at"] is None or not Scope(principal).covers(step["unit_path"]):
-        raise NotFound("Không có bước xử lý này trong hộp công việc của bạn.", code="step_not_found")
+    local = step if step is not None and step["local_at"] is not None else None  # else in nobody's inbox
+    found_in_scope(principal, local, "unit_path",
+                   NotFound("Không có bước xử lý này trong hộp công việc của bạn.", code="step_not_found"))
     route = routes.lock_route(session, step["route_id"])
     return route, routes.find_step(session, step_id)
 

@@ -2,8 +2,9 @@
 
 For each delivery, in this order:
 1. parse and validate the CloudEvent (a malformed one goes straight to the dead-letter queue);
-2. in one database transaction, insert (consumer, event id) into the inbox and run the handler; a
-   duplicate id means the work is already done, so the handler is skipped;
+2. in one database transaction, insert (consumer, queue, event id) into the inbox and run the
+   handler; a duplicate means the work is already done, so the handler is skipped. Deduplication is
+   per queue: the same id arriving on another queue is another event (a partner may reuse ids);
 3. commit, then acknowledge. A crash before the ack redelivers the event and step 2 skips it.
 
 A handler that raises is retried through the queue's delay queues (bounded, with growing delays),
@@ -36,6 +37,7 @@ from ..events.envelope import MAX_EVENT_BYTES, MAX_PARTNER_EVENT_BYTES
 from ..faults import failpoint
 from . import metrics
 from .backoff import Backoff
+from .delivery import consuming_from
 
 log = logging.getLogger("motcua.consumer")
 
@@ -186,12 +188,12 @@ class ConsumerRunner:
             self._dead_letter(delivery, channel, reason=f"event type {event.type} not accepted on {delivery.queue}",
                               error_type="UnexpectedEventType", attempts=0)
             return
-        with context.bound(correlation_id=event.correlationid, event_id=event.id):
+        with context.bound(correlation_id=event.correlationid, event_id=event.id), consuming_from(delivery.queue):
             handler = self.handlers.get(event.type)
             started = time.perf_counter()
             try:
                 with self.sessions.begin() as session:
-                    if not self._first_time(session, event):
+                    if not self._first_time(session, event, delivery.queue):
                         outcome = "duplicate"
                     elif handler is None:
                         outcome = "ignored"
@@ -213,9 +215,9 @@ class ConsumerRunner:
             metrics.HANDLER_SECONDS.labels(self.consumer).observe(time.perf_counter() - started)
             log.debug("event_handled", extra={"event_id": event.id, "event_type": event.type, "outcome": outcome})
 
-    def _first_time(self, session: Session, event: Event) -> bool:
+    def _first_time(self, session: Session, event: Event, queue: str) -> bool:
         result = session.execute(dialect_insert(session)(self.inbox).values(
-            consumer=self.consumer, event_id=event.id, event_type=event.type,
+            consumer=self.consumer, queue=queue, event_id=event.id, event_type=event.type,
             processed_at=datetime.now(timezone.utc)).on_conflict_do_nothing().returning(self.inbox.c.event_id))
         # RETURNING, not rowcount: ORM-level execution does not report rowcount for INSERT.
         return result.first() is not None

@@ -2,8 +2,11 @@
 
 outbox: events written in the same transaction as the state change that caused them; the relay
         publishes them with confirms and marks them sent.
-inbox:  (consumer, event id) of every event a consumer has acted on, written in the handler's own
-        transaction, so a redelivered event is recognised and acknowledged without acting twice.
+inbox:  (consumer, queue, event id) of every event a consumer has acted on, written in the handler's
+        own transaction, so a redelivered event is recognised and acknowledged without acting twice.
+        The queue is part of the key: deduplication is per queue, so an event id reused on one queue
+        (a partner's, which anyone holding its credentials can write) cannot suppress another queue's
+        event that happens to carry the same id.
 """
 from __future__ import annotations
 
@@ -43,6 +46,7 @@ def inbox_table(metadata: MetaData) -> Table:
     return Table(
         "inbox", metadata,
         Column("consumer", String(120), primary_key=True),
+        Column("queue", String(255), primary_key=True),
         Column("event_id", String(36), primary_key=True),
         Column("event_type", String(120), nullable=False),
         Column("processed_at", DateTime(timezone=True), nullable=False, index=True),

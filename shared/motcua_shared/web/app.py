@@ -14,7 +14,7 @@ from flask import Flask, g, request
 from .. import context
 from ..service import Runtime, ServiceSpec
 from ..settings import Settings
-from . import ops
+from . import ops, security_headers
 from .auth import TokenVerifier
 from .errors import problem, register_errors
 from .metrics import observe_request
@@ -38,6 +38,7 @@ def create_service_app(spec: ServiceSpec, settings: Settings | None = None) -> F
         },
     )
     app.extensions["motcua"] = runtime
+    app.jinja_env.globals["csp_nonce"] = security_headers.csp_nonce  # for a page's inline <style>
     app.extensions["motcua_verifier"] = TokenVerifier(
         algorithm=runtime.settings.motcua_jwt_algorithm, secret=runtime.settings.motcua_jwt_secret,
         jwks_url=runtime.settings.motcua_jwks_url, audience=runtime.settings.motcua_jwt_audience,
@@ -58,7 +59,7 @@ def create_service_app(spec: ServiceSpec, settings: Settings | None = None) -> F
     @app.after_request
     def _finish(response):
         response.headers[CORRELATION_HEADER] = context.correlation_id() or ""
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        security_headers.apply(response)  # nosniff everywhere; CSP and the rest on every HTML page
         observe_request(spec.name, request, response, time.perf_counter() - g.get("started", time.perf_counter()))
         return response
 

@@ -6,7 +6,9 @@ confusion are refused); `sub`, `exp` and `iat` are required, `iss` and `aud` mus
 issuer and audience (a token minted for another system is not ours), and a token may not live longer
 than MOTCUA_JWT_MAX_LIFETIME (a stolen long-lived token is not a permanent key). A token naming an
 unknown role is refused whole rather than trusted in part. Unit scope (an officer sees their unit and
-the units below) is decided by the service that owns the data, with `Principal.unit`.
+the units below, motcua_shared.web.scope) is decided by the service that owns the data, with
+`Principal.unit`; every officer's token carries a unit code, the province's administrator the
+province's ("14"): a token with an officer role and no unit is refused here, in every service alike.
 
 Rotation (HS256): every token names its key in the header (`kid`, a fingerprint of the secret, which
 says nothing about it). After a new MOTCUA_JWT_SECRET is set, the old one goes into
@@ -18,6 +20,7 @@ from __future__ import annotations
 import argparse
 import functools
 import hashlib
+import re
 import time
 from dataclasses import dataclass
 from typing import Callable, Iterable
@@ -30,6 +33,14 @@ from .errors import Forbidden, Unauthenticated
 ROLES = frozenset({"receptionist", "specialist", "leader", "admin", "auditor", "citizen", "postal_partner",
                    "province_system"})
 OFFICER_ROLES = frozenset({"receptionist", "specialist", "leader", "admin", "auditor"})
+# Named role sets, for `require(*...)`: who does what is spelled once, here.
+OFFICERS = tuple(sorted(OFFICER_ROLES))  # every officer: what they may read, their unit decides (scope.py)
+DESK = ("admin", "receptionist")  # the reception desk's acts
+HANDLERS = ("leader", "specialist")  # who claims and completes a processing step
+AGENCY = ("admin", "leader", "receptionist", "specialist")  # the competent agency's decisions on a dossier
+REPORT_READERS = ("admin", "auditor", "leader")  # statistics and reports
+# An administrative unit code: province 2 digits, district 3, commune 5 (Decision 124/2004/QĐ-TTg).
+UNIT_CODE = re.compile(r"[0-9]{2}|[0-9]{3}|[0-9]{5}")  # ASCII digits only: \d admits other scripts
 ISSUER = "motcua"        # the defaults of MOTCUA_JWT_ISSUER and MOTCUA_JWT_AUDIENCE
 AUDIENCE = "motcua"
 MAX_LIFETIME = 12 * 3600  # seconds, the default of MOTCUA_JWT_MAX_LIFETIME: a working day with room
@@ -95,6 +106,12 @@ class TokenVerifier:
         unit = claims.get("unit")
         if unit is not None and not isinstance(unit, str):
             raise Unauthenticated("Mã truy cập có đơn vị không hợp lệ.", code="invalid_token")
+        if OFFICER_ROLES.intersection(roles) and not (unit and UNIT_CODE.fullmatch(unit)):
+            # An officer's scope is their unit, in every service alike: the province's administrator
+            # carries the province's code. A token without one is refused whole rather than read as
+            # "no limit", and a unit that is no unit code (a LIKE wildcard, a path) names nothing.
+            raise Unauthenticated("Mã truy cập của cán bộ phải gắn với mã một đơn vị hành chính.",
+                                  code="invalid_token")
         return Principal(sub=str(claims["sub"]), name=str(claims.get("name", "")), roles=frozenset(roles), unit=unit)
 
 
@@ -164,6 +181,8 @@ def main() -> None:
     unknown = set(roles) - ROLES
     if unknown:
         raise SystemExit(f"unknown role(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(ROLES))}")
+    if OFFICER_ROLES.intersection(roles) and not UNIT_CODE.fullmatch(args.unit):
+        raise SystemExit("an officer's token needs UNIT, a unit code (the province's officers: 14)")
     print(issue_token(secret=setting("MOTCUA_JWT_SECRET"), roles=roles, unit=args.unit or None, sub=args.sub,
                       name=args.name, ttl_seconds=args.ttl, issuer=setting("MOTCUA_JWT_ISSUER"),
                       audience=setting("MOTCUA_JWT_AUDIENCE")))

@@ -86,7 +86,7 @@ def blueprint(spec, runtime, api) -> Blueprint:
 _DOCS_TEMPLATE = """<!doctype html>
 <html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>{{ spec.info.title }} — API</title>
-<style>
+<style nonce="{{ csp_nonce() }}">
 body{font-family:system-ui,sans-serif;max-width:60rem;margin:auto;padding:1rem;line-height:1.45;color:#1b1b1b}
 h2{border-bottom:1px solid #ccc;padding-bottom:.2rem;margin-top:2rem}
 .op{border:1px solid #ddd;border-radius:6px;padding:.6rem .9rem;margin:.8rem 0}

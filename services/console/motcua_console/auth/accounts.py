@@ -20,6 +20,10 @@ from . import passwords
 from .clock import aware, now
 
 ADMIN_USERNAME = "admin"
+# The province's unit code (Sơn La): the first administrator's unit, and the unit migration 0002 gave the
+# accounts made before every officer had to belong to a unit. An officer's scope is their unit in every
+# service; the province's administrator sees the whole province because their unit is the province.
+PROVINCE_UNIT = "14"
 
 
 class AccountError(ValueError):
@@ -57,7 +61,7 @@ def normalise_username(raw: str) -> str:
     return unicodedata.normalize("NFC", raw or "").strip().lower()
 
 
-def _check(username: str, full_name: str, roles, unit: str | None) -> tuple[str, str, tuple[str, ...], str | None]:
+def _check(username: str, full_name: str, roles, unit: str | None) -> tuple[str, str, tuple[str, ...], str]:
     from ..units import known_unit
 
     username = normalise_username(username)
@@ -70,10 +74,11 @@ def _check(username: str, full_name: str, roles, unit: str | None) -> tuple[str,
     if not roles or not set(roles) <= OFFICER_ROLES:
         raise AccountError("roles", "Chọn ít nhất một vai trò.")
     unit = (unit or "").strip() or None
-    if unit is not None and not known_unit(unit):
+    if unit is None:
+        # The services refuse an officer's token without a unit: there is no "province-wide, no unit".
+        raise AccountError("unit", "Chọn đơn vị của cán bộ; cán bộ cấp tỉnh (kể cả quản trị viên) chọn Tỉnh Sơn La.")
+    if not known_unit(unit):
         raise AccountError("unit", "Mã đơn vị không có trong danh mục đơn vị hành chính.")
-    if unit is None and set(roles) - {"admin", "auditor"}:
-        raise AccountError("unit", "Cán bộ tiếp nhận, chuyên viên và lãnh đạo phải thuộc một đơn vị.")
     return username, full_name, roles, unit
 
 
@@ -233,6 +238,6 @@ def ensure_first_admin(runtime) -> str | None:
     generated = None
     if password is None:
         generated = password = secrets.token_urlsafe(15)
-    create(runtime, username=ADMIN_USERNAME, full_name="Quản trị hệ thống", roles=["admin"], unit=None,
+    create(runtime, username=ADMIN_USERNAME, full_name="Quản trị hệ thống", roles=["admin"], unit=PROVINCE_UNIT,
            password=password, must_change_password=True, actor="seed")
     return generated

@@ -70,7 +70,7 @@ def receipt(desk: Desk, dossier: dict) -> Response:
     procedure = context["procedure"]
     on = vn.local(dossier["received_at"]).date()
     return page(render_template(
-        "forms/receipt.html", **context, id_masked=_masked(dossier["applicant_id_number"]),
+        "forms/receipt.html", **context, id_masked=_masked(desk.identity_numbers.decrypt(dossier["applicant_id_encrypted"])),
         channel=vn.CHANNELS[dossier["channel"]], copy_types=vn.COPY_TYPES,
         time_limit=vn.time_limit(procedure.processing_time.value, procedure.processing_time.unit),
         received=vn.clock(dossier["received_at"]),

@@ -28,7 +28,7 @@ from datetime import datetime, timezone
 from typing import Callable
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, literal_column, select, text, update
+from sqlalchemy import bindparam, insert, literal_column, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from motcua_shared.db import dialect_insert
@@ -87,6 +87,10 @@ def _logbook_numbers(session: Session, lives: list[Life]) -> dict[str, int]:
     return numbers
 
 
+def applied_record(data: dict) -> dict:
+    return {"code": data["code"], "fingerprint": data.get("fingerprint")}
+
+
 def _dossier_row(desk: Desk, life: Life, *, admin: str, number: int, now: datetime) -> dict:
     record, applicant = life.record, life.record.applicant
     return {
@@ -96,7 +100,8 @@ def _dossier_row(desk: Desk, life: Life, *, admin: str, number: int, now: dateti
         "competent_unit_path": record.competent_unit_path,
         # As receiving.submit: the search column keeps the first 200 characters of the folded name.
         "applicant_name": applicant.full_name, "applicant_name_folded": fold(applicant.full_name)[:200],
-        "applicant_id_number": applicant.id_number, "applicant_id_hash": desk.identities.digest(applicant.id_number),
+        "applicant_id_encrypted": desk.identity_numbers.encrypt(applicant.id_number),
+        "applicant_id_hash": desk.identities.digest(applicant.id_number),
         "applicant_phone": applicant.phone, "applicant_email": applicant.email, "applicant_address": applicant.address,
         "return_method": record.return_method, "delivery_address": record.delivery_address,
         "documents": list(record.documents), "fee_vnd": record.fee_vnd,
@@ -166,9 +171,12 @@ def apply_part(session: Session, desk: Desk, import_id: str, *, part_size: int) 
         session.execute(insert(history), [entry for life in lives for entry in _history_rows(life)])
         desk.outbox.add(session, events.part_event(import_id, part, lives))
     if pending:
+        # An applied record keeps only what tells the same record brought in again (validation._existing):
+        # the applicant's name, identity number and contacts now live in `dossiers`, the number encrypted.
         session.execute(update(import_records).where(import_records.c.import_id == import_id,
-                                                     import_records.c.line.in_([line for line, _ in pending]))
-                        .values(applied=True))
+                                                     import_records.c.line == bindparam("applied_line"))
+                        .values(applied=True, record=bindparam("kept")),
+                        [{"applied_line": line, "kept": applied_record(data)} for line, data in pending])
     applied = row["applied"] + len(lives)
     already = row["already"] + len(records) - len(lives)
     remaining = session.execute(select(import_records.c.line).where(

@@ -1,17 +1,17 @@
-"""What the endpoints share: the parsed options, the providers, the clock, and officer scope."""
+"""What the endpoints share: the parsed options, the providers, the clock, and who may call them.
+
+Officer scope is motcua_shared.web.scope's, as in every service."""
 from __future__ import annotations
 
 from datetime import datetime
 
 from motcua_shared.web.app import runtime
-from motcua_shared.web.auth import OFFICER_ROLES, Principal
+from motcua_shared.web.auth import DESK, OFFICERS  # noqa: F401  (the endpoint modules import them from here)
 
 from .. import providers as provider_registry
 from ..clock import system_clock
 from ..options import Options
 
-OFFICERS = tuple(sorted(OFFICER_ROLES))
-DESK = ("receptionist", "admin")
 
 
 def options() -> Options:
@@ -30,11 +30,3 @@ def providers() -> provider_registry.Providers:
 
 def now() -> datetime:
     return system_clock(options().clock_offset)()
-
-
-def in_scope(principal: Principal, receiving_unit_path: str | None) -> bool:
-    """The officer's unit is one segment of the dossier's receiving unit path (the lineage on the day it
-    was received, as intake decides it); a province-wide administrator (no unit) sees every dossier."""
-    if principal.has("admin") and principal.unit is None:
-        return True
-    return bool(principal.unit and receiving_unit_path and principal.unit in receiving_unit_path.split("."))

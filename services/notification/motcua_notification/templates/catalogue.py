@@ -43,7 +43,25 @@ Hồ sơ số {{ code }} ({{ procedure_name }}) đã được gửi {% if channe
 Trạng thái: Mới đăng ký, chờ tiếp nhận. Cán bộ một cửa sẽ kiểm tra hồ sơ và thông báo kết quả tiếp nhận cho Ông/Bà.
 
 Tra cứu tình trạng hồ sơ: {{ link }}""",
-    ),),
+    ), Version(
+        # v2: an address the citizen typed (contacts.py) gets this receipt only, until confirmed; the
+        # link to confirm it is in the e-mail (the SMS has no room for a second link in one segment).
+        number=2,
+        sms="Hồ sơ {{ code }} đã được gửi đến {{ unit_name }}, đang chờ tiếp nhận. Tra cứu: {{ link }}",
+        subject="Hồ sơ {{ code }} đã được gửi, đang chờ tiếp nhận",
+        email="""Kính gửi Ông/Bà,
+
+Hồ sơ số {{ code }} ({{ procedure_name }}) đã được gửi {% if channel == 'postal' %}qua bưu chính{% else %}trực tuyến{% endif %} đến {{ unit_name }} lúc {{ submitted_at }}.
+
+Trạng thái: Mới đăng ký, chờ tiếp nhận. Cán bộ một cửa sẽ kiểm tra hồ sơ và thông báo kết quả tiếp nhận cho Ông/Bà.
+{% if confirm_link is defined %}
+
+Để nhận các thông báo tiếp theo về hồ sơ qua địa chỉ thư này, Ông/Bà vui lòng xác nhận địa chỉ: {{ confirm_link }}
+Nếu Ông/Bà không nộp hồ sơ này, hãy bỏ qua thư: địa chỉ này sẽ không nhận thông báo nào khác về hồ sơ.
+{% endif %}
+
+Tra cứu tình trạng hồ sơ: {{ link }}""",
+    )),
 )
 
 DOSSIER_RECEIVED = Template(

@@ -4,9 +4,6 @@ from flask.views import MethodView
 
 from . import blp
 
-CONTENT_SECURITY_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-                           "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
-
 
 @blp.route("")
 class DashboardView(MethodView):
@@ -18,8 +15,8 @@ class DashboardView(MethodView):
         unit), `from` and `to` (default: this year so far). No token is needed for the page itself;
         its data comes from the report API with the officer's token.
         """
+        # Its Content-Security-Policy (scripts and styles from here only) is every page's:
+        # motcua_shared.web.security_headers.
         response = make_response(render_template("dashboard.html"))
-        response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
-        response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["Cache-Control"] = "no-store"
         return response

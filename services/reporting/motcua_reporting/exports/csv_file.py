@@ -5,6 +5,7 @@ import csv
 import io
 
 from ..statistics.tally import COLUMN_TITLES, FIGURES
+from .formulas import csv_text
 from .tables import PlainTable, TallyTable
 
 
@@ -19,10 +20,10 @@ def render(table: TallyTable | PlainTable) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     if isinstance(table, TallyTable):
         writer.writerow(tally_headers(table))
-        writer.writerows([row.number, row.label, *row.tally.columns()] for row in table.rows)
+        writer.writerows([csv_text(row.number), csv_text(row.label), *row.tally.columns()] for row in table.rows)
     else:
-        writer.writerow(table.headers)
-        writer.writerows([_cell(cell) for cell in row] for row in table.rows)
+        writer.writerow([csv_text(header) for header in table.headers])
+        writer.writerows([csv_text(_cell(cell)) for cell in row] for row in table.rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

@@ -19,6 +19,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from .formulas import strings_only
 from .tables import PlainTable, TallyTable
 
 THIN = Side(style="thin")
@@ -58,6 +59,7 @@ def render(table: TallyTable | PlainTable) -> bytes:
     else:
         sheet.title = "Số liệu"
         _plain(sheet, table)
+    strings_only(sheet)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -13,8 +13,8 @@ Chiềng Khương is "14.126.04222" and a 2026 one is "14.04222". The rules:
   keeps the code of the one holding the seat; `UnitDirectory.predecessors`), so "04222" for a period
   ending after 30/06/2025 includes the 2024 dossiers of old 04222 and of old 04213 Mường Sai. For a
   period ending before the reform the same code means the old commune alone.
-- The officer may ask for U only if U is their unit or below it on that same day (`is_within`);
-  otherwise 403 (an action on a unit, contracts.md §2).
+- The officer may ask for U only if U is their unit or below it on that same day (the officer scope of
+  every service, motcua_shared.web.scope.covers_unit); otherwise 403 (an action on a unit, contracts.md §2).
 """
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from motcua_shared.reference import Hierarchy, Level, UnknownUnit, hierarchy_for, load_units
 from motcua_shared.web.auth import Principal
 from motcua_shared.web.errors import Forbidden, Invalid
+from motcua_shared.web.scope import covers_unit
 
 from .attribution import COLUMNS, RECEIVING
 from .period import Period
@@ -53,7 +54,7 @@ def resolve(code: str, period: Period, officer: Principal) -> UnitScope:
         raise Invalid("Không có đơn vị hành chính với mã này.", code="unknown_unit",
                       invalid_params=[{"name": "unit", "code": "unknown_unit", "reason": f"Mã {code} không tồn tại."}])
     as_of = _as_of(versions, period.last_day)
-    if officer.unit is None or not units.is_within(officer.unit, code, as_of):
+    if not covers_unit(officer, code, as_of, units):
         raise Forbidden("Đơn vị này nằm ngoài phạm vi của bạn.", code="unit_out_of_scope")
     unit = units.get(code, as_of)
     codes = {code}

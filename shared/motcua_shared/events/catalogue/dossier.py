@@ -40,6 +40,12 @@ class Contact(StrictSchema):
     phone = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=20))
     email = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=254))
     address = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=500))
+    # Absent in events from before it existed: those contacts were treated as trusted, and still are.
+    confirmed = fields.Boolean(load_default=True, metadata={
+        "description": "false when a citizen typed the phone and e-mail in their own online or postal "
+                       "submission and no officer has received the dossier yet: notification sends such a "
+                       "contact the submission's receipt only, at most one message per address a day, until "
+                       "it is confirmed. true for contacts an officer entered or a desk's acceptance vouched for."})
 
 
 class DossierFacts(StrictSchema):

@@ -1,6 +1,6 @@
 """/quan-tri/lich: the province's days off and make-up working days for a year, kept by intake.
 
-Intake lets only an administrator of the province (or one without a unit) change them; its refusal
+Intake lets only an administrator of the province (unit 14) change them; its refusal
 is shown as it is, so a commune's administrator sees why."""
 from __future__ import annotations
 

@@ -68,7 +68,7 @@ def _limit() -> int:
     return runtime().settings.console_import_max_bytes
 
 
-PROVINCE_ONLY = ("Chỉ quản trị viên cấp tỉnh (hoặc tài khoản quản trị không gắn với đơn vị nào) được nhập hồ sơ "
+PROVINCE_ONLY = ("Chỉ quản trị viên cấp tỉnh được nhập hồ sơ "
                  "lịch sử, vì một tệp chứa hồ sơ của nhiều đơn vị.")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import httpx
 from flask import current_app, redirect, render_template, url_for
 
-from ...clients import ApiError
+from ...clients import ApiError, Forbidden
 from ...config import BACKENDS
 from ...permissions import requires
 from ..context import backends, banner
@@ -36,6 +36,8 @@ def system():
 def rebuild_reports():
     try:
         rebuilt = backends().reporting.rebuild()
+    except Forbidden:  # it locks every unit's figures: reporting lets only the province's administrator
+        banner("Chỉ quản trị viên cấp tỉnh được tính lại số liệu báo cáo.", "error")
     except ApiError:
         banner("Chưa tính lại được số liệu báo cáo: dịch vụ báo cáo không thực hiện được lúc này. "
                "Vui lòng thử lại sau.", "error")

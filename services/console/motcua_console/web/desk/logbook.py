@@ -9,7 +9,7 @@ from flask import Response, render_template, request
 from ...formatting import LOCAL
 from ...forms import Form
 from ...permissions import requires
-from ...units import unit_choices
+from ...units import is_province, unit_choices
 from ..context import backends, officer
 from . import bp
 
@@ -29,7 +29,8 @@ def _period() -> tuple[Form, str, str, str | None]:
     if form.ok and end < start:
         form.error("to", "Ngày kết thúc phải từ ngày bắt đầu trở đi.")
     form.values["from"], form.values["to"] = start, end
-    unit = officer().unit or form.get("unit") or None
+    # A desk's officer reads their own desk's book; the province's officers pick the desk.
+    unit = (form.get("unit") or None) if is_province(officer().unit) else officer().unit
     return form, start, end, unit
 
 
@@ -40,8 +41,9 @@ def logbook():
     book = None
     if form.ok and unit:
         book = backends().intake.logbook(unit=unit, date_from=start, date_to=end)
+    picks = is_province(officer().unit)
     return render_template("desk/logbook.html", form=form, start=start, end=end, unit=unit, book=book,
-                           pick_unit=not officer().unit, units=unit_choices() if not officer().unit else ()), \
+                           pick_unit=picks, units=unit_choices() if picks else ()), \
         200 if form.ok else 400
 
 

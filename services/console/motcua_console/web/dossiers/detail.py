@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import render_template
 
 from motcua_shared.events.catalogue.stop import GROUND_LABELS
+from motcua_shared.web.auth import OFFICERS
 
 from ...formatting import local
 from ...permissions import requires
@@ -13,7 +14,6 @@ from ..context import backends, officer
 from . import bp
 from .deadline_explained import explain, weekday, years_between
 from .deadlines import due_in_words
-from .search import OFFICERS
 from .sections import load_all
 from .tasks import (OUTCOMES, STEP_ACTIONS, STEP_STATUSES, agency_tasks, desk_tasks, printable_forms,
                     step_tasks)

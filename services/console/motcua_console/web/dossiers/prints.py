@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from flask import abort, make_response, render_template
 
+from motcua_shared.web.auth import OFFICERS
+
 from ...clients import Conflict
 from ...permissions import requires
 from ..context import backends
 from . import bp
-from .search import OFFICERS
 from .tasks import FORMS
 
 PRINT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"

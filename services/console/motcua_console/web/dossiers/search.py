@@ -8,6 +8,8 @@ import re
 
 from flask import redirect, render_template, request, url_for
 
+from motcua_shared.web.auth import OFFICERS
+
 from ...clients import Invalid, NotFound
 from ...formatting import status_text
 from ...forms import Form
@@ -16,7 +18,6 @@ from ..context import backends
 from . import bp
 from .deadlines import due_in_words
 
-OFFICERS = ("receptionist", "specialist", "leader", "auditor", "admin")
 # `<agency>-<yymmdd>-<nnnn>` (intake's sequences.dossier_code): only such a q is tried as a code.
 CODE = re.compile(r"^[A-Za-z0-9.]+-\d{6}-\d{4}$")
 PAGE_SIZE = 20

@@ -9,6 +9,8 @@ from datetime import date, datetime, time
 
 from flask import abort, redirect, render_template, request, url_for
 
+from motcua_shared.web.auth import HANDLERS
+
 from ...clients import Conflict, Invalid
 from ...formatting import LOCAL
 from ...forms import Form, problem_message
@@ -77,7 +79,7 @@ def _step_page(kind: str, code: str, step_id: str, title: str, send, success, *,
 
 
 @bp.route(f"{STEP_PATH}/nhan", methods=["GET", "POST"])
-@requires("specialist", "leader")
+@requires(*HANDLERS)
 def claim(code: str, step_id: str):
     return _step_page(
         "claim", code, step_id, lambda step: f"Nhận xử lý {_name(step)} – hồ sơ {code}",
@@ -92,7 +94,7 @@ def _completion(form: Form) -> dict:
 
 
 @bp.route(f"{STEP_PATH}/hoan-thanh", methods=["GET", "POST"])
-@requires("specialist", "leader")
+@requires(*HANDLERS)
 def complete(code: str, step_id: str):
     return _step_page(
         "complete", code, step_id, lambda step: f"Hoàn thành {_name(step)} – hồ sơ {code}",
@@ -116,7 +118,7 @@ def _one_receiver(form: Form) -> bool:
 
 
 @bp.route(f"{STEP_PATH}/chuyen", methods=["GET", "POST"])
-@requires("specialist", "leader")
+@requires(*HANDLERS)
 def forward(code: str, step_id: str):
     return _step_page(
         "forward", code, step_id, lambda step: f"Chuyển {_name(step)} – hồ sơ {code}",
@@ -125,7 +127,7 @@ def forward(code: str, step_id: str):
 
 
 @bp.route(f"{STEP_PATH}/tra-lai", methods=["GET", "POST"])
-@requires("specialist", "leader")
+@requires(*HANDLERS)
 def send_back(code: str, step_id: str):
     return _step_page(
         "send_back", code, step_id, lambda step: f"Trả lại bước trước – hồ sơ {code}",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import render_template, request
 
+from motcua_shared.web.auth import HANDLERS
+
 from ...permissions import requires
 from ..context import backends
 from ..dossiers.deadlines import due_in_words
@@ -19,7 +21,7 @@ FAR = "9999"  # sorts steps without a deadline last
 
 
 @bp.get("/cong-viec")
-@requires("specialist", "leader")
+@requires(*HANDLERS)
 def steps():
     tab = request.args.get("tab", DEFAULT_TAB)
     if tab not in dict(TABS):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import render_template, request
 
+from motcua_shared.web.auth import REPORT_READERS
+
 from ...clients import Forbidden, Invalid
 from ...permissions import requires
 from ...units import unit_choices
@@ -14,7 +16,7 @@ from .refusal import place
 
 
 @bp.get("/bao-cao")
-@requires("leader", "auditor", "admin")
+@requires(*REPORT_READERS)
 def dashboard():
     form = report_form(request.args)
     summary = indicators = None

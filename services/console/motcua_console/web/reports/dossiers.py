@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from flask import abort, render_template, request
 
+from motcua_shared.web.auth import REPORT_READERS
+
 from ...clients import Forbidden, Invalid
 from ...permissions import requires
 from ..context import backends
@@ -24,7 +26,7 @@ def _page() -> int:
 
 
 @bp.get("/bao-cao/ho-so")
-@requires("leader", "auditor", "admin")
+@requires(*REPORT_READERS)
 def dossiers():
     figure = request.args.get("figure", "")
     mechanism = request.args.get("mechanism") or None

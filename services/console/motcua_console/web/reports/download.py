@@ -5,6 +5,8 @@ import re
 
 from flask import Response, abort, request
 
+from motcua_shared.web.auth import REPORT_READERS
+
 from ...permissions import requires
 from ..context import backends
 from . import bp
@@ -15,7 +17,7 @@ FORMATS = ("csv", "xlsx")
 
 
 @bp.get("/bao-cao/tai-ve")
-@requires("leader", "auditor", "admin")
+@requires(*REPORT_READERS)
 def download():
     name, fmt = request.args.get("bao-cao", ""), request.args.get("dinh-dang", "")
     if name not in REPORTS or fmt not in FORMATS:

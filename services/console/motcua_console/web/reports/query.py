@@ -10,7 +10,6 @@ from datetime import date
 from ...forms import Form
 from ..context import officer
 
-PROVINCE = "14"  # Sơn La: what an officer without a unit (a province-wide auditor) reports on
 LABELS = {"from": "ngày bắt đầu", "to": "ngày kết thúc", "unit": "đơn vị", "period": "kỳ báo cáo",
           "attribution": "cách tính"}
 # Biểu 06 by the unit whose desk received each dossier (the default) or by the agency that resolves it.
@@ -49,7 +48,7 @@ def report_form(args) -> Form:
     if not form.get("to"):
         form.values["to"] = today.isoformat()
     if not form.get("unit"):
-        form.values["unit"] = officer().unit or PROVINCE
+        form.values["unit"] = officer().unit  # every officer has one; the province's officers, "14"
     if not form.get("attribution"):
         form.values["attribution"] = "receiving"
     return form

@@ -2,7 +2,7 @@
 from flask.views import MethodView
 
 from motcua_shared.web.app import runtime
-from motcua_shared.web.auth import require
+from motcua_shared.web.auth import OFFICERS, require
 
 from ... import calendar_store
 from ...lifecycle import aware
@@ -12,7 +12,7 @@ from .schemas import OverrideList, OverrideQuery
 
 @blp.route("/overrides")
 class Overrides(MethodView):
-    @require("receptionist", "specialist", "leader", "admin", "auditor")
+    @require(*OFFICERS)
     @blp.arguments(OverrideQuery, location="query")
     @blp.response(200, OverrideList)
     @blp.doc(security=[{"bearer": []}])

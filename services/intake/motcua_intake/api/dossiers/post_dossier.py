@@ -38,7 +38,10 @@ class Dossiers(MethodView):
         reception. A citizen submits online (procedures with an online service) or asks the post to collect
         the papers (`channel: postal`); either waits for the desk (status submitted). An administrator may
         import a historical dossier with `received_at`. `Idempotency-Key` makes a retried submission
-        answer with the same dossier; the same key with another body answers 409.
+        answer with the same dossier; the same key with another body answers 409. A citizen account
+        submits at most INTAKE_CITIZEN_DAILY_LIMIT dossiers a day (Vietnam time); beyond it 429
+        `rate_limited` with `Retry-After` (seconds to midnight). Citizens' own submissions are numbered
+        5001-9999 in the desk's day, apart from the desk's receptions (0001-5000).
         """
         principal = current_principal()
         key = request.headers.get("Idempotency-Key")
@@ -49,7 +52,7 @@ class Dossiers(MethodView):
         sessions = runtime().sessions
         if key:
             with sessions() as session:
-                existing = receiving.find_by_idempotency_key(session, principal, key)
+                existing = receiving.find_by_idempotency_key(session, principal, key, desk())
             if existing:
                 return receiving.representation(receiving.replay(existing, fingerprint), desk().base_url)
         try:
@@ -59,7 +62,7 @@ class Dossiers(MethodView):
         except IntegrityError:
             # Two retries with one key raced: the first one won; answer with its dossier.
             with sessions() as session:
-                existing = receiving.find_by_idempotency_key(session, principal, key) if key else None
+                existing = receiving.find_by_idempotency_key(session, principal, key, desk()) if key else None
             if not existing:
                 raise
             record = receiving.replay(existing, fingerprint)

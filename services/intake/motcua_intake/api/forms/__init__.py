@@ -1,3 +1,4 @@
+from motcua_shared.web.auth import OFFICERS
 from motcua_shared.web.blueprint import Blueprint
 
 blp = Blueprint("forms", __name__, url_prefix="/api/v1",
@@ -8,7 +9,7 @@ blp = Blueprint("forms", __name__, url_prefix="/api/v1",
                             "tự chứa, in được khi không có mạng.")
 
 HTML_PAGE = {"200": {"description": "Trang HTML (tiếng Việt), in được.", "content": {"text/html": {}}}}
-READERS = ("receptionist", "specialist", "leader", "admin", "auditor", "citizen")
+READERS = (*OFFICERS, "citizen")
 
 from . import (  # noqa: E402,F401  (each module registers its routes on blp)
     get_apology,

@@ -3,11 +3,12 @@ from flask.views import MethodView
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from motcua_shared.web.app import runtime
-from motcua_shared.web.auth import current_principal, require
+from motcua_shared.web.auth import OFFICERS, current_principal, require
 from motcua_shared.web.errors import Forbidden
 from motcua_shared.web.fields import StrictSchema
+from motcua_shared.web.scope import covers_unit
 
-from ... import logbook, scope
+from ... import logbook
 from ...app import desk
 from ...forms import render
 from ..dossiers.schemas import UNIT_CODE
@@ -55,7 +56,7 @@ class Logbook(StrictSchema):
 
 @blp.route("/logbook")
 class LogbookPage(MethodView):
-    @require("receptionist", "specialist", "leader", "admin", "auditor")
+    @require(*OFFICERS)
     @blp.arguments(LogbookQuery, location="query")
     @blp.doc(security=[{"bearer": []}], responses={"200": {
         "description": "Sổ theo dõi hồ sơ: trang HTML (mặc định) hoặc JSON (format=json).",
@@ -68,8 +69,7 @@ class LogbookPage(MethodView):
         """
         principal = current_principal()
         unit, start, end = query["unit"], query["from_"], query["to"]
-        if not scope.province_wide(principal) and not (
-                principal.unit and desk().units.is_within(principal.unit, unit, end)):
+        if not covers_unit(principal, unit, end, desk().units):
             raise Forbidden("Đơn vị nằm ngoài phạm vi của cán bộ.", code="unit_out_of_scope")
         with runtime().sessions() as session:
             entries = logbook.entries(session, desk(), unit, start, end)

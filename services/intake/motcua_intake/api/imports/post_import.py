@@ -75,8 +75,8 @@ class ImportUpload(MethodView):
         (`invalid_params`: field, line, code and a Vietnamese reason; the first 1000, `errors_total` counts
         them all) and stores nothing. A valid file is staged at once (201) and applied in the background
         by the intake worker, part by part; follow it with `GET /api/v1/imports/{id}`. The same file again
-        answers 200 with the import made before. `check=true` checks only. A province's administrator (or
-        one without a unit) only: a file holds dossiers of every unit.
+        answers 200 with the import made before. `check=true` checks only. A province's administrator (unit
+        14) only: a file holds dossiers of every unit.
         """
         actor = require_province_admin(datetime.now(LOCAL_TZ).date(), to="nhập hồ sơ lịch sử")
         filename, data = _upload()

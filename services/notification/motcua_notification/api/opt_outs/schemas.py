@@ -10,9 +10,9 @@ class OptOutRequest(StrictSchema):
                    metadata={"description": "The phone number (sms) or e-mail address (email)."})
 
 
-class OptOut(StrictSchema):
-    id = fields.String(required=True)
+class OptOutRecorded(StrictSchema):
+    """The answer to a recorded opt-out: only what the request itself determines (no creation time, no
+    source), so a new opt-out and one already there answer alike."""
+    id = fields.String(required=True, metadata={"description": "To opt the address back in (DELETE)."})
     channel = fields.String(required=True)
     address = fields.String(required=True, metadata={"description": "Masked."})
-    source = fields.String(required=True, metadata={"description": "officer or unsubscribe-link"})
-    created_at = fields.AwareDateTime(required=True)

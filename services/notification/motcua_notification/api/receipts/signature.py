@@ -2,10 +2,10 @@
 provider's receipt secret (SMS_GATEWAY_RECEIPT_SECRET, SMS_GATEWAY_FALLBACK_RECEIPT_SECRET). Checked
 before the body is even parsed."""
 import functools
-import hmac
 
 from flask import request
 
+from motcua_shared.constant_time import equal
 from motcua_shared.web.errors import NotFound, Unauthenticated
 
 from ...receipts import SIGNATURE_HEADER, sign
@@ -19,7 +19,7 @@ def signed_by_provider(view):
         if provider is None or not provider.receipt_secret:
             raise NotFound("Nhà cung cấp này không gửi báo cáo phát tin.", code="unknown_provider")
         given = request.headers.get(SIGNATURE_HEADER, "")
-        if not hmac.compare_digest(sign(provider.receipt_secret, request.get_data(cache=True)), given):
+        if not equal(sign(provider.receipt_secret, request.get_data(cache=True)), given):
             raise Unauthenticated("Chữ ký báo cáo phát tin không hợp lệ.", code="invalid_signature")
         return view(*args, **kwargs)
     return wrapped

@@ -23,9 +23,13 @@ PAGE = {"200": {"description": "Trang HTML tiếng Việt.", "content": {"text/h
 
 _TEMPLATE = """<!DOCTYPE html>
 <html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Ngừng nhận thư thông báo</title></head>
-<body style="font-family: Arial, Helvetica, sans-serif; max-width: 36em; margin: 2em auto; line-height: 1.5">
-<h1 style="font-size: 1.3em">Ngừng nhận thư thông báo về hồ sơ</h1>
+<title>Ngừng nhận thư thông báo</title>
+<style nonce="{{ csp_nonce() }}">
+body{font-family:Arial,Helvetica,sans-serif;max-width:36em;margin:2em auto;line-height:1.5}
+h1{font-size:1.3em}
+</style></head>
+<body>
+<h1>Ngừng nhận thư thông báo về hồ sơ</h1>
 {% if state == "ask" %}
 <p>Địa chỉ {{ masked }} sẽ không nhận thư thông báo về hồ sơ thủ tục hành chính nữa.</p>
 <form method="post"><button type="submit">Xác nhận ngừng nhận thư</button></form>

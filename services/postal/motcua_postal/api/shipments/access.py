@@ -1,26 +1,24 @@
 """Who may see which shipments: an officer sees those of their unit's desks and of the units below it.
 
 A shipment belongs to the desk of the dossier's receiving unit; its stored unit path ("14.126.04222")
-names every unit above that desk on the day it was created, so the scope survives later changes
-of the hierarchy. A province-wide admin (no unit in the token) sees all.
+names every unit above that desk on the day it was created, so the scope survives later changes of the
+hierarchy. The rule is every service's (motcua_shared.web.scope); the province's officers (unit "14")
+see every shipment.
 """
 from __future__ import annotations
 
-import re
-
-from sqlalchemy import literal, true
 from sqlalchemy.sql import ColumnElement
 
 from motcua_shared.web.app import runtime
-from motcua_shared.web.auth import Principal
-from motcua_shared.web.errors import Forbidden, NotFound
+from motcua_shared.web.auth import OFFICERS, Principal
+from motcua_shared.web.errors import NotFound
+from motcua_shared.web.scope import clause, found_in_scope
 
 from ...config import PostalConfig
 from ...models import shipments
 
-UNIT_CODE = re.compile(r"^(\d{2}|\d{3}|\d{5})$")
-READERS = ("receptionist", "specialist", "leader", "admin", "auditor")
-REPORTERS = ("receptionist", "leader", "admin")
+READERS = OFFICERS
+REPORTERS = ("admin", "leader", "receptionist")  # who records what the post office reported by other means
 
 
 def config() -> PostalConfig:
@@ -30,25 +28,10 @@ def config() -> PostalConfig:
     return rt.extras["postal_config"]
 
 
-def _unit(principal: Principal) -> str | None:
-    """The officer's unit code, or None for a province-wide admin."""
-    if principal.unit is None and principal.has("admin"):
-        return None
-    if principal.unit is None or not UNIT_CODE.match(principal.unit):
-        raise Forbidden("Mã truy cập không gắn với đơn vị hành chính nào.", code="unit_required")
-    return principal.unit
-
-
 def scope(principal: Principal) -> ColumnElement[bool]:
-    unit = _unit(principal)
-    if unit is None:
-        return true()
-    return (literal(".") + shipments.c.unit_path + literal(".")).like(f"%.{unit}.%")
+    return clause(principal, shipments.c.unit_path)
 
 
 def ensure_visible(principal: Principal, row) -> None:
     """Outside the officer's scope a shipment does not exist for them (contracts.md §2)."""
-    unit = _unit(principal)
-    if row is None or (unit is not None and unit not in row["unit_path"].split(".")):
-        raise NotFound("Không tìm thấy bưu gửi.", code="shipment_not_found")
-
+    found_in_scope(principal, row, "unit_path", NotFound("Không tìm thấy bưu gửi.", code="shipment_not_found"))

@@ -32,8 +32,10 @@ class ManualReport(StrictSchema):
 
 
 class Party(StrictSchema):
-    name = fields.String(required=True)
-    address = fields.String(required=True)
+    """Null once erased, POSTAL_CONTACT_RETENTION_DAYS after the shipment ended."""
+
+    name = fields.String(required=True, allow_none=True)
+    address = fields.String(required=True, allow_none=True)
     phone = fields.String(allow_none=True)
 
 

@@ -7,6 +7,7 @@ from marshmallow import fields
 from motcua_shared.web.app import runtime
 from motcua_shared.web.auth import current_principal, require
 from motcua_shared.web.fields import StrictSchema
+from motcua_shared.web.province_admin import require_province_admin
 
 from ...projection.rebuild import rebuild
 from . import blp
@@ -31,8 +32,10 @@ class RebuildView(MethodView):
 
         Replays every stored event into empty projections, in one transaction: the numbers equal
         the live ones, and events consumed meanwhile wait and then apply on top. The same as
-        `python -m motcua_reporting.rebuild`.
+        `python -m motcua_reporting.rebuild`. Only a province administrator may start it: it locks
+        every unit's figures while it runs (403 `province_admin_only` for a commune's or district's).
         """
+        require_province_admin(current_principal(), to="dựng lại số liệu thống kê")
         with runtime().sessions.begin() as session:
             result = rebuild(session)
         log.info("projections_rebuilt", extra={"by": current_principal().sub, **result.as_dict()})

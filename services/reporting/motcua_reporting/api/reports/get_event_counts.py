@@ -4,7 +4,7 @@ from marshmallow import fields
 from sqlalchemy import func, select
 
 from motcua_shared.web.app import runtime
-from motcua_shared.web.auth import require
+from motcua_shared.web.auth import REPORT_READERS, require
 from motcua_shared.web.fields import StrictSchema
 
 from ...models import counters, event_store
@@ -18,7 +18,7 @@ class EventCounts(StrictSchema):
 
 @blp.route("/event-counts")
 class EventCountsView(MethodView):
-    @require("leader", "auditor", "admin")
+    @require(*REPORT_READERS)
     @blp.response(200, EventCounts)
     @blp.doc(security=[{"bearer": []}])
     def get(self):

@@ -1,13 +1,13 @@
 """What every report endpoint does first: check the caller may see the unit, then read the report."""
 from motcua_shared.web.app import runtime
-from motcua_shared.web.auth import current_principal
+from motcua_shared.web.auth import REPORT_READERS, current_principal
 
 from ...statistics.attribution import COMPETENT, RECEIVING
 from ...statistics.period import Period
 from ...statistics.report import Report
 from ...statistics.scope import resolve
 
-REPORT_ROLES = ("leader", "auditor", "admin")
+REPORT_ROLES = REPORT_READERS
 
 
 def file_doc(schema: str) -> dict:

@@ -2,10 +2,9 @@
 from flask.views import MethodView
 
 from motcua_shared.web.app import runtime
-from motcua_shared.web.auth import current_principal, require
+from motcua_shared.web.auth import OFFICERS, current_principal, require
 
 from ... import clock, inbox
-from ...scope import OFFICERS
 from ...views import step_view
 from . import blp
 from .schemas import StepPage, StepQuery

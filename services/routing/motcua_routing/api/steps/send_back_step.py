@@ -2,10 +2,9 @@
 from flask.views import MethodView
 
 from motcua_shared.web.app import runtime
-from motcua_shared.web.auth import current_principal, require
+from motcua_shared.web.auth import HANDLERS, current_principal, require
 
 from ... import clock, work
-from ...scope import HANDLERS
 from ...views import step_view
 from . import blp
 from .schemas import SendingBack, Step
