@@ -17,7 +17,10 @@ fault injector works through the scenario's faults:
 - kill_api:<svc>: SIGKILL of the service's gunicorn master and workers, started again 1 s later;
 - poison_flood: 150 poison messages (not JSON, nested 100,000 deep, a 5,000-digit number, NaN, not
   an event, an envelope without its attributes, a known type with invalid data, a forged type)
-  published straight into routing's, notification's and reporting's queues.
+  published straight into routing's, notification's and reporting's queues; and 32 more published
+  by the partners with their own broker users where they may write (postal.partner,
+  routing.step-results): nested too deep, a 5,000-digit number, over the partner queues' 256 KiB, and
+  another service's event forged.
 
 Afterwards every dossier must be routed once (one route, each step opened once and completed),
 processed, counted once by reporting and notified once per template and channel; the only dead
@@ -59,6 +62,13 @@ SCENARIOS = {
 SCENARIOS["everything"] = [f for name in SCENARIOS for f in SCENARIOS[name]]
 POISON_QUEUES = ("routing.inbox", "notification.inbox", "reporting.inbox")
 POISON_PER_QUEUE = 50
+# Hostile bodies the partners themselves publish, with their own broker users, where they may write:
+# exchange, routing key (the queue it reaches) per partner user.
+PARTNER_POISON = {"postal_partner": ("postal.partner", "status", "postal.partner-reports"),
+                  "province_routing": ("routing.step-results", "result.motcua", "routing.step-answers")}
+PARTNER_POISON_PER_QUEUE = 16
+POISON_TOTAL = len(POISON_QUEUES) * POISON_PER_QUEUE + len(PARTNER_POISON) * PARTNER_POISON_PER_QUEUE
+PARTNER_PASSWORD = "fault-suite-partner-0123456789"  # a private broker of the suite's own, gone after it
 
 
 def load_pipeline():
@@ -98,8 +108,8 @@ class Infra:
 
     def system(self, log_dir: Path):
         """A fresh vhost and five fresh databases on the private servers."""
-        from motcua_shared.broker.permissions import Permission
-        from motcua_shared.broker.setup import declare_system
+        from motcua_shared.broker.permissions import Permission, all_permissions, password_variable
+        from motcua_shared.broker.setup import create_users, declare_system
         from motcua_testing.system import RETRY_DELAYS, System, spec_of
 
         vhost = f"fault-{uuid.uuid4().hex[:8]}"
@@ -108,6 +118,9 @@ class Infra:
         admin.set_permissions(vhost, Permission("guest", ".*", ".*", ".*"))
         amqp_url = self.rabbit.url_for(vhost)
         declare_system(amqp_url, RETRY_DELAYS)
+        partners = [p for p in all_permissions() if p.user in PARTNER_POISON]
+        create_users(admin, vhost, environ={password_variable(p.user): PARTNER_PASSWORD for p in partners},
+                     permissions=partners)
         urls = {s: self.factory.url(self.factory.create(spec_of(s))) for s in SERVICES}
         # A killed notification worker's claimed messages wait for their delivery lease to lapse
         # (120 s by default, longer than any provider call) before another round sends them; the
@@ -178,6 +191,7 @@ class FaultInjector:
             self.system.processes.restart(name)
         elif kind == "poison_flood":
             self.poison_ids.update(publish_poison(self.system.amqp_url))
+            self.poison_ids.update(publish_partner_poison(self.system.amqp_url))
         else:
             raise ValueError(f"unknown fault {fault}")
 
@@ -228,6 +242,49 @@ def publish_poison(amqp_url: str) -> dict[str, set[str]]:
                 ids[queue].add(message_id)
     finally:
         connection.close()
+    return ids
+
+
+def partner_poison_body(n: int, message_id: str, good: dict) -> bytes:
+    kind = n % 4
+    if kind == 0:
+        return b"[" * 100_000 + b"]" * 100_000  # under the partner queues' size bound, far too deep
+    if kind == 1:
+        return json.dumps({**good, "id": message_id, "data": "N"}).replace('"N"', "7" * 5_000).encode()
+    if kind == 2:  # well-formed, but over the 256 KiB a partner queue takes
+        return json.dumps({**good, "id": message_id, "subject": "x", "padding": "x" * 300_000}).encode()
+    return json.dumps({**good, "id": message_id}).encode()  # another service's event, forged
+
+
+def publish_partner_poison(amqp_url: str) -> dict[str, set[str]]:
+    """Hostile bodies from the partners' own broker users, on the exchanges they may write to: each is
+    dead-lettered with its reason, the workers go on, nothing else is disturbed."""
+    import copy
+
+    import pika
+
+    from motcua_shared.events import new_event, registry
+    from motcua_shared.events.catalogue.dossier import DOSSIER_RECEIVED
+
+    good = new_event(DOSSIER_RECEIVED, source="/poison", subject="x",
+                     data=copy.deepcopy(registry.get(DOSSIER_RECEIVED).example)).to_dict()
+    ids: dict[str, set[str]] = {}
+    for user, (exchange, routing_key, queue) in PARTNER_POISON.items():
+        url = amqp_url.replace("amqp://guest:guest@", f"amqp://{user}:{PARTNER_PASSWORD}@", 1)
+        connection = pika.BlockingConnection(pika.URLParameters(url))
+        try:
+            channel = connection.channel()
+            channel.confirm_delivery()
+            ids[queue] = set()
+            for n in range(PARTNER_POISON_PER_QUEUE):
+                message_id = f"poison-{user}-{n}"
+                channel.basic_publish(exchange, routing_key, partner_poison_body(n, message_id, good),
+                                      pika.BasicProperties(message_id=message_id, delivery_mode=2,
+                                                           content_type="application/cloudevents+json"),
+                                      mandatory=True)
+                ids[queue].add(message_id)
+        finally:
+            connection.close()
     return ids
 
 

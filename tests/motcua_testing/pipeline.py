@@ -4,8 +4,9 @@ from __future__ import annotations
 import copy
 
 import pika
+import pika.exceptions
 
-from motcua_shared.broker.catalogue import SUBSCRIPTIONS
+from motcua_shared.broker.catalogue import ROUTING_STEP_ANSWERS, SUBSCRIPTIONS
 from motcua_shared.broker.topology import dead_letter_queue
 from motcua_shared.events import new_event, registry
 from motcua_shared.events.catalogue.dossier import DOSSIER_RECEIVED
@@ -39,11 +40,23 @@ def effects(system) -> dict[str, int]:
 
 
 def dead_letters(amqp_url: str) -> dict[str, int]:
+    """Messages in each DLQ: the system's consumer queues', and routing's answers queue's once routing
+    has declared it (at its start)."""
+    queues = [sub.queue for subs in SUBSCRIPTIONS.values() for sub in subs] + [ROUTING_STEP_ANSWERS]
     connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
+    counts = {}
     try:
-        channel = connection.channel()
-        return {dead_letter_queue(sub.queue): channel.queue_declare(dead_letter_queue(sub.queue), passive=True)
-                .method.message_count for subs in SUBSCRIPTIONS.values() for sub in subs}
+        for queue in queues:
+            channel = connection.channel()  # a passive declare of a missing queue closes its channel
+            try:
+                counts[dead_letter_queue(queue)] = channel.queue_declare(
+                    dead_letter_queue(queue), passive=True).method.message_count
+            except pika.exceptions.ChannelClosedByBroker:
+                if queue != ROUTING_STEP_ANSWERS:
+                    raise
+                continue
+            channel.close()
+        return counts
     finally:
         connection.close()
 

@@ -98,3 +98,39 @@ def test_answers_out_of_bounds_are_dead_lettered_with_their_reason_or_taken_at_t
     first = wait_for(lambda: (lambda s: s[0] if s[0]["answered_at"] else None)(steps(system, CODE)), what="the answer")
     assert first["completed_at"] == first["answered_at"]
     assert steps(system, CODE)[1]["assigned_at"] == first["completed_at"]
+
+
+def test_an_answer_written_with_the_cloudevents_sdk_is_taken(system):
+    """A province writes its answers with the official CloudEvents SDK, which adds what CloudEvents
+    allows (`dataschema`, trace context): the answer is taken like any other."""
+    import uuid
+
+    import pika
+    from cloudevents.conversion import to_structured
+    from cloudevents.http import CloudEvent
+
+    from motcua_shared.broker.catalogue import ROUTING_STEP_RESULTS
+    from motcua_shared.events.catalogue.route import STEP_COMPLETED
+    from routing.support import REPLY_TO
+
+    start(system)
+    step = next_assignment(system)
+    attributes = {"type": STEP_COMPLETED, "source": "/province/14/routing", "id": str(uuid.uuid4()),
+                  "subject": CODE, "datacontenttype": "application/json", "correlationid": f"p-{uuid.uuid4()}",
+                  "traceparent": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+                  "dataschema": "https://motcua.example/docs/events/schemas/vn.motcua.routing.step.completed.json"}
+    data = {"step_id": step["step_id"], "dossier_code": CODE, "outcome": "approved",
+            "completed_at": (RECEIVED_AT + timedelta(hours=3)).isoformat(), "handled_by": "Sở Tư pháp tỉnh Sơn La",
+            "note": None}
+    headers, body = to_structured(CloudEvent(attributes, data))
+    connection = pika.BlockingConnection(pika.URLParameters(system.amqp_url))
+    try:
+        channel = connection.channel()
+        channel.confirm_delivery()
+        channel.basic_publish(ROUTING_STEP_RESULTS, REPLY_TO, body, mandatory=True, properties=pika.BasicProperties(
+            content_type=headers["content-type"], delivery_mode=2, message_id=attributes["id"]))
+    finally:
+        connection.close()
+    settled = wait_for(lambda: (lambda s: s if s[0]["answered_at"] else None)(steps(system, CODE)), what="the answer")
+    assert (settled[0]["status"], settled[0]["outcome"]) == ("completed", "approved")
+    assert dead_letters(system.amqp_url, ANSWERS_QUEUE) == []

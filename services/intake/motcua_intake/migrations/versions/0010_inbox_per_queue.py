@@ -13,8 +13,7 @@ Intake consumes one queue, intake.inbox: every row is its.
 """
 from typing import Sequence, Union
 
-import sqlalchemy as sa
-from alembic import op
+from motcua_shared.messaging import inbox_per_queue
 
 revision: str = '0010'
 down_revision: Union[str, Sequence[str], None] = '0009'
@@ -25,28 +24,10 @@ MAIN_QUEUE = 'intake.inbox'
 # Event types that only ever arrive on a queue other than the main one.
 OTHER_QUEUES: dict[str, tuple[str, ...]] = {}
 
-inbox = sa.table('inbox', sa.column('consumer', sa.String), sa.column('queue', sa.String),
-                 sa.column('event_id', sa.String), sa.column('event_type', sa.String))
-
 
 def upgrade() -> None:
-    with op.batch_alter_table('inbox', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('queue', sa.String(length=255), nullable=True))
-    for queue, types in OTHER_QUEUES.items():
-        op.execute(inbox.update().where(inbox.c.event_type.in_(types)).values(queue=queue))
-    op.execute(inbox.update().where(inbox.c.queue.is_(None)).values(queue=MAIN_QUEUE))
-    with op.batch_alter_table('inbox', schema=None) as batch_op:
-        batch_op.alter_column('queue', existing_type=sa.String(length=255), nullable=False)
-        batch_op.drop_constraint('pk_inbox', type_='primary')
-        batch_op.create_primary_key('pk_inbox', ['consumer', 'queue', 'event_id'])
+    inbox_per_queue.upgrade(MAIN_QUEUE, OTHER_QUEUES)
 
 
 def downgrade() -> None:
-    # The old key holds one row per (consumer, event id): of rows differing only by queue, keep one.
-    other = inbox.alias('other')
-    op.execute(inbox.delete().where(sa.exists().where(
-        other.c.consumer == inbox.c.consumer, other.c.event_id == inbox.c.event_id, other.c.queue < inbox.c.queue)))
-    with op.batch_alter_table('inbox', schema=None) as batch_op:
-        batch_op.drop_constraint('pk_inbox', type_='primary')
-        batch_op.create_primary_key('pk_inbox', ['consumer', 'event_id'])
-        batch_op.drop_column('queue')
+    inbox_per_queue.downgrade()
