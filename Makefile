@@ -6,7 +6,7 @@ SERVICES := intake routing notification postal reporting
 PACKAGES := $(SERVICES) console
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast test-browser screenshots token demo import bench load faults docs calendar-check audit clean help
+.PHONY: run test fuzz test-fast test-browser screenshots token demo import bench load faults docs calendar-check audit clean help
 
 help:
 	@echo "make run     start all five services (API + worker each) and the console in the foreground"
@@ -21,6 +21,7 @@ help:
 	@echo "make screenshots    regenerate docs/screenshots/ (the console's main pages) on a live system"
 	@echo "make calendar-check DIR=path   check yearly calendar files (YYYY.csv) before installing them (no DIR: the shipped files and MOTCUA_CALENDAR_DIR)"
 	@echo "make docs    regenerate docs/configuration.md, docs/events (AsyncAPI, JSON Schemas), docs/openapi, broker definitions"
+	@echo "make fuzz    the fuzzers with ten times the examples of make test (long)"
 	@echo "make audit   pip-audit over requirements.lock (known vulnerabilities fail it; no network only says so)"
 
 $(STAMP): requirements.lock shared/pyproject.toml $(foreach s,$(PACKAGES),services/$(s)/pyproject.toml)
@@ -38,6 +39,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The fuzzers with ten times the examples `make test` gives them (CI keeps the short version).
+fuzz: $(STAMP)
+	MOTCUA_FUZZ_EXAMPLES=250 MOTCUA_FUZZ_FIELD_EXAMPLES=10000 $(BIN)/python -m pytest tests/fuzz $(PYTEST_ARGS)
 
 test-browser: $(STAMP)
 	$(BIN)/python -m pytest tests/browser $(PYTEST_ARGS)
