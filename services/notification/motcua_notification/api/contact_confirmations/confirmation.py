@@ -4,22 +4,15 @@ Until confirmed, such an address gets the receipt only (contacts.py). GET only s
 button: mail scanners open links, and a scanner's visit must not confirm an address for its owner.
 POST confirms it. The token is signed with NOTIFICATION_SECRET and names only the address's key.
 """
-from flask import Response, render_template_string
 from flask.views import MethodView
-from marshmallow import fields
-from sqlalchemy import select
 
 from motcua_shared.web.app import runtime
-from motcua_shared.web.fields import StrictSchema
 
 from ... import addresses, contacts
-from ...models import messages
 from ..common import now, options
+from ..link_pages import PAGE, Token, masked_address, page
 from . import blp
 
-PAGE = {"200": {"description": "Trang HTML tiếng Việt.", "content": {"text/html": {}}},
-        # A person follows the link from an e-mail: a broken link answers a page, not problem+json.
-        "404": {"description": "Liên kết không hợp lệ (trang HTML).", "content": {"text/html": {}}}}
 
 _TEMPLATE = """<!DOCTYPE html>
 <html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -44,20 +37,6 @@ thông báo tiếp theo về hồ sơ qua địa chỉ này.</p>
 """
 
 
-class Token(StrictSchema):
-    t = fields.String(required=True, metadata={"description": "The token from the e-mail's link."})
-
-
-def _page(state: str, masked: str = "", status: int = 200) -> Response:
-    return Response(render_template_string(_TEMPLATE, state=state, masked=masked), status=status,
-                    mimetype="text/html")
-
-
-def _masked(session, key: str) -> str | None:
-    found = session.execute(select(messages.c.recipient_masked).where(messages.c.recipient_key == key).limit(1)).first()
-    return found.recipient_masked if found else None
-
-
 @blp.route("")
 class ContactConfirmation(MethodView):
     @blp.arguments(Token, location="query")
@@ -68,7 +47,7 @@ class ContactConfirmation(MethodView):
         if key is None:
             return _page("invalid", status=404)
         with runtime().sessions() as session:
-            return _page("ask", _masked(session, key) or "này")
+            return _page("ask", masked_address(session, key) or "này")
 
     @blp.arguments(Token, location="query")
     @blp.doc(responses=PAGE)
@@ -80,5 +59,9 @@ class ContactConfirmation(MethodView):
         with runtime().sessions.begin() as session:
             # Only e-mails carry the link (an SMS has no room for it), so the key is an e-mail address's.
             contacts.confirm_key(session, key, addresses.EMAIL, now=now())
-            masked = _masked(session, key)
+            masked = masked_address(session, key)
         return _page("done", masked or "này")
+
+
+def _page(state: str, masked: str = "", status: int = 200):
+    return page(_TEMPLATE, state, masked, status)

@@ -4,22 +4,15 @@ GET only shows a page with a button: mail scanners open links, and opening a lin
 anything. POST records the opt-out. The token is signed with NOTIFICATION_SECRET and names only the
 address's key, never the address.
 """
-from flask import Response, render_template_string
 from flask.views import MethodView
-from marshmallow import fields
-from sqlalchemy import select
 
 from motcua_shared.web.app import runtime
-from motcua_shared.web.fields import StrictSchema
 
 from ... import addresses, preferences
-from ...models import messages
 from ..common import now, options
+from ..link_pages import PAGE, Token, masked_address, page
 from . import blp
 
-PAGE = {"200": {"description": "Trang HTML tiếng Việt.", "content": {"text/html": {}}},
-        # A person follows the link from an e-mail: a broken link answers a page, not problem+json.
-        "404": {"description": "Liên kết không hợp lệ (trang HTML).", "content": {"text/html": {}}}}
 
 _TEMPLATE = """<!DOCTYPE html>
 <html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -43,20 +36,6 @@ trên cổng dịch vụ công, và có thể đề nghị nhận lại thông b
 """
 
 
-class Token(StrictSchema):
-    t = fields.String(required=True, metadata={"description": "The token from the e-mail's link."})
-
-
-def _page(state: str, masked: str = "", status: int = 200) -> Response:
-    html = render_template_string(_TEMPLATE, state=state, masked=masked)
-    return Response(html, status=status, mimetype="text/html")
-
-
-def _masked(session, key: str) -> str | None:
-    found = session.execute(select(messages.c.recipient_masked).where(messages.c.recipient_key == key).limit(1)).first()
-    return found.recipient_masked if found else None
-
-
 @blp.route("")
 class Unsubscribe(MethodView):
     @blp.arguments(Token, location="query")
@@ -67,7 +46,7 @@ class Unsubscribe(MethodView):
         if key is None:
             return _page("invalid", status=404)
         with runtime().sessions() as session:
-            return _page("ask", _masked(session, key) or "này")
+            return _page("ask", masked_address(session, key) or "này")
 
     @blp.arguments(Token, location="query")
     @blp.doc(responses=PAGE)
@@ -77,7 +56,11 @@ class Unsubscribe(MethodView):
         if key is None:
             return _page("invalid", status=404)
         with runtime().sessions.begin() as session:
-            masked = _masked(session, key)
+            masked = masked_address(session, key)
             preferences.opt_out(session, addresses.Address(addresses.EMAIL, "", key, masked or "?"),
                                 source=preferences.UNSUBSCRIBE_LINK, at=now())
         return _page("done", masked or "này")
+
+
+def _page(state: str, masked: str = "", status: int = 200):
+    return page(_TEMPLATE, state, masked, status)
