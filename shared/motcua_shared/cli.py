@@ -6,6 +6,8 @@
   seed      load the service's reference data (idempotent)
   revision  autogenerate a migration from the models (-m "message")
   openapi   print the OpenAPI document
+  replay    re-publish this service's recent events to one restored consumer (docs/backups.md)
+  --version the release (VERSION)
 """
 from __future__ import annotations
 
@@ -13,12 +15,17 @@ import argparse
 import json
 import sys
 
-from . import logs, migrations
+from . import __version__, logs, migrations
 from .service import Runtime, ServiceSpec
+
+
+# Commands that work on the database alone: no broker credentials are asked of them in production.
+OFFLINE_COMMANDS = frozenset({"migrate", "seed", "revision", "openapi"})
 
 
 def main(spec: ServiceSpec, app_factory, argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog=f"motcua-{spec.name}", description=spec.description)
+    parser.add_argument("--version", action="version", version=f"motcua-{spec.name} {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("api")
     sub.add_parser("worker")
@@ -27,8 +34,11 @@ def main(spec: ServiceSpec, app_factory, argv: list[str] | None = None) -> None:
     rev = sub.add_parser("revision")
     rev.add_argument("-m", "--message", required=True)
     sub.add_parser("openapi")
+    from .messaging import replay
+
+    replay.add_arguments(sub.add_parser("replay", help="re-publish recent events to a restored consumer"))
     args = parser.parse_args(argv)
-    runtime = Runtime(spec)
+    runtime = Runtime(spec, uses_broker=args.command not in OFFLINE_COMMANDS)
     logs.configure(spec.name, args.command, runtime.settings.log_level)
 
     if args.command == "api":
@@ -48,6 +58,10 @@ def main(spec: ServiceSpec, app_factory, argv: list[str] | None = None) -> None:
             spec.seed(runtime)
     elif args.command == "revision":
         migrations.revision(spec, runtime.settings.database_url, args.message)
+    elif args.command == "replay":
+        status = replay.command(runtime, args)
+        runtime.close()
+        sys.exit(status)
     elif args.command == "openapi":
         app = app_factory()
         json.dump(app.extensions["motcua_api"].spec.to_dict(), sys.stdout, ensure_ascii=False, indent=2, sort_keys=True)

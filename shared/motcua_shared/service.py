@@ -17,25 +17,31 @@ from typing import Callable, Mapping
 from sqlalchemy import MetaData, Table
 from sqlalchemy.orm import sessionmaker
 
+from . import __version__, production
 from .broker.catalogue import accepted_types, consumed_queues, events_exchange, service_topology
 from .broker.topology import Topology
 from .db import make_engine, session_factory
 from .messaging import Outbox, OutboxStore, PeriodicJob
 from .messaging.consumer import Handler
 from .settings import COMMON, Setting, Settings, load
-from .workcal import DEFAULT_TIMEZONE, ScheduleFileError, install, missing_years
+from .workcal import DEFAULT_TIMEZONE, missing_years
 
 log = logging.getLogger("motcua.calendar")
 
 
 def install_calendar(settings: Settings) -> None:
-    """Check the yearly calendar files (shipped and MOTCUA_CALENDAR_DIR) before the process does anything:
-    a bad file stops it with every file, line and problem named, never a half-loaded calendar. Also warns
-    when a year around now has no file, and when a province setting is still given by its former name."""
+    """Check the reference set (shipped files, MOTCUA_REFERENCE_DIR, the yearly calendar files of
+    MOTCUA_CALENDAR_DIR) before the process does anything: a bad set stops it with every file, line and
+    problem named, never a half-loaded one (motcua_shared.reference.sets). Also warns when a year around
+    now has no file, and when a province setting is still given by its former name."""
+    from .reference.current import install_base
+    from .reference.sets import InvalidReferenceSet, from_directory
+
     try:
-        install(getattr(settings, "motcua_calendar_dir", "") or None)
-    except ScheduleFileError as exc:
-        raise SystemExit(f"motcua: {exc}") from None
+        install_base(from_directory(getattr(settings, "motcua_reference_dir", "") or None,
+                                    getattr(settings, "motcua_calendar_dir", "") or None))
+    except InvalidReferenceSet as exc:
+        raise SystemExit(f"motcua: invalid reference data, the service does not start:\n{exc}") from None
     for setting in COMMON:
         for alias in setting.deprecated_aliases:
             if os.environ.get(alias) and not os.environ.get(setting.name):
@@ -65,7 +71,7 @@ class ServiceSpec:
     extra_topology: Callable[[Settings], tuple[Topology, list[str]]] | None = None
     # Event types accepted on queues a partner can write to (beyond those in broker/catalogue.py).
     queue_accepts: Mapping[str, frozenset[str]] = field(default_factory=dict)
-    version: str = "1.0.0"
+    version: str = __version__
 
     @property
     def outbox_table(self) -> Table:
@@ -82,10 +88,13 @@ class Runtime:
     settings: Settings = None  # type: ignore[assignment]
     extras: dict = field(default_factory=dict)
     pre_ping: bool = True  # workers set False: see db.make_engine
+    # migrate and seed never touch the broker: compose gives them no broker credentials to check.
+    uses_broker: bool = True
 
     def __post_init__(self):
         if self.settings is None:
             self.settings = load(self.spec.name, self.spec.settings)
+        production.check(self.settings, broker=self.uses_broker)  # MOTCUA_ENV=production: no published secret gets this far
         install_calendar(self.settings)
 
     @cached_property
@@ -118,6 +127,17 @@ class Runtime:
     @property
     def accepted_types(self) -> dict[str, frozenset[str]]:
         return {**accepted_types(self.spec.name), **self.spec.queue_accepts}
+
+    @cached_property
+    def reference(self):
+        """Keeps this process on the newest reference set stored in the service's database, or None for a
+        service that stores none (the console). See motcua_shared.reference.store."""
+        from .reference.store import TABLE, Refresher
+
+        table = self.spec.metadata.tables.get(TABLE)
+        if table is None:
+            return None
+        return Refresher(self.engine, table, getattr(self.settings, "motcua_reference_refresh_seconds", 10.0))
 
     def close(self) -> None:
         if "engine" in self.__dict__:

@@ -11,6 +11,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping
+from urllib.parse import urlsplit
 
 SERVICES = ("intake", "routing", "notification", "postal", "reporting")
 DEFAULT_PORTS = {"intake": 8001, "routing": 8002, "notification": 8003, "postal": 8004, "reporting": 8005}
@@ -18,7 +19,9 @@ DEFAULT_PORTS = {"intake": 8001, "routing": 8002, "notification": 8003, "postal"
 # not among SERVICES (which drive the broker's topology and users).
 CONSOLE = "console"
 CONSOLE_PORT = 8006
+WORKER_METRICS_OFFSET = 100  # a worker's /metrics port is its API's default port + 100: intake 8101, ...
 LONG_REQUEST_SECONDS = 300  # see <SERVICE>_WEB_TIMEOUT
+DEVELOPMENT, PRODUCTION = "development", "production"  # MOTCUA_ENV (production.py)
 
 
 def _float_list(raw: str) -> tuple[float, ...]:
@@ -61,7 +64,27 @@ class Setting:
         try:
             return self.cast(raw)
         except ValueError as exc:  # a typo in the environment must stop the process with a clear line
-            raise SystemExit(f"motcua: setting {name}={raw!r} is invalid: {exc}") from None
+            shown = "" if self.secret else f"={raw!r}"  # a secret's value never reaches a log
+            raise SystemExit(f"motcua: setting {name}{shown} is invalid: {exc}") from None
+
+
+def environment(raw: str) -> str:
+    """MOTCUA_ENV: a typo must not quietly mean development."""
+    value = raw.strip().lower()
+    if value not in (DEVELOPMENT, PRODUCTION):
+        raise ValueError("expected development or production")
+    return value
+
+
+def public_base_url(raw: str) -> str:
+    """MOTCUA_PUBLIC_BASE_URL: an absolute http(s) address every link is appended to (no trailing slash)."""
+    value = raw.strip().rstrip("/")
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment \
+            or parts.username is not None:
+        raise ValueError("expected an absolute http(s) address without user, query or fragment, "
+                         "e.g. https://motcua.sonla.gov.vn")
+    return value
 
 
 def _workcal():
@@ -80,6 +103,12 @@ def _checked_text(parse: Callable[[str], object]) -> Callable[[str], str]:
 
 
 COMMON: tuple[Setting, ...] = (
+    Setting("MOTCUA_ENV", DEVELOPMENT,
+            "development or production. In production every process refuses to start, naming the setting, when a "
+            "secret is unset, shorter than 32 characters or a value published in the repository, when its "
+            "database is SQLite or a database or broker URL has no password, and when MOTCUA_PUBLIC_BASE_URL is "
+            "not https or is a loopback address (docs/operations.md; `make secrets` writes fresh values).",
+            environment),
     Setting("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/%2F",
             "RabbitMQ URL used by every service unless <SERVICE>_AMQP_URL gives it its own broker user."),
     Setting("MOTCUA_VAR_DIR", "var", "Directory for the embedded SQLite databases and other local state."),
@@ -95,8 +124,16 @@ COMMON: tuple[Setting, ...] = (
     Setting("MOTCUA_JWT_AUDIENCE", "motcua", "Required `aud` claim of every token."),
     Setting("MOTCUA_JWT_MAX_LIFETIME", 43_200, "Longest accepted token lifetime (`exp` − `iat`) in seconds.", int),
     Setting("MOTCUA_PUBLIC_BASE_URL", "http://127.0.0.1:8001",
-            "Public address of the intake service, used in receipt and lookup links."),
+            "Public address of the system (its HTTPS proxy in production), the start of every link it gives out: "
+            "receipt_url, the lookup link in receipts, SMS and e-mail, the unsubscribe and contact-confirmation "
+            "links (/api/v1/unsubscribe, /api/v1/contact-confirmations).", public_base_url),
     Setting("LOG_LEVEL", "INFO", "Python log level of every process."),
+    # Read by the OpenTelemetry exporter itself (tracing.py); declared here to be documented and passed on.
+    Setting("OTEL_EXPORTER_OTLP_ENDPOINT", "",
+            "Tracing (docs/tracing.md): the OTLP/HTTP endpoint of an OpenTelemetry collector or Jaeger, e.g. "
+            "http://collector:4318 (spans go to /v1/traces). Empty: tracing is off, at no cost. The other standard "
+            "variables are honoured: OTEL_TRACES_EXPORTER, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, "
+            "OTEL_EXPORTER_OTLP_HEADERS, OTEL_TRACES_SAMPLER, OTEL_RESOURCE_ATTRIBUTES, OTEL_BSP_*, OTEL_SDK_DISABLED."),
     Setting("MAX_CONTENT_LENGTH", 1_048_576, "Largest accepted HTTP request body in bytes.", int),
     Setting("OUTBOX_BATCH_SIZE", 500, "Outbox rows claimed per relay round; also the publisher-confirm window.", int),
     Setting("OUTBOX_POLL_INTERVAL", 0.05, "Seconds the relay waits before polling an empty outbox again.", float),
@@ -125,7 +162,17 @@ COMMON: tuple[Setting, ...] = (
     Setting("MOTCUA_CALENDAR_DIR", "",
             "Directory of the province's yearly calendar files (YYYY.csv: holidays, days in lieu, swaps); a file "
             "there replaces the shipped file of its year. Every file is checked at start: a bad one stops the "
-            "service. Empty: the shipped files only (docs/calendar.md)."),
+            "service. Empty: the shipped files only (docs/calendar.md). Kept beside MOTCUA_REFERENCE_DIR, whose "
+            "calendar/ subdirectory does the same; for the same year this directory's file wins."),
+    # Reference data outside the image (docs/reference-data.md).
+    Setting("MOTCUA_REFERENCE_DIR", "",
+            "Directory of the district's reference data (units.csv, agencies.csv, procedures.csv, "
+            "procedure_documents.csv, calendar/YYYY.csv, version.txt); a file there replaces the shipped one. The "
+            "whole set is checked at start: a bad one stops the service. A set imported at intake replaces it "
+            "(docs/reference-data.md)."),
+    Setting("MOTCUA_REFERENCE_REFRESH_SECONDS", 10.0,
+            "How often an API process or a worker looks in its database for a newer imported reference set "
+            "(the worker that consumed the announcement uses it at once).", float),
     Setting("MOTCUA_CLOCK_OFFSET_SECONDS", 0.0,
             "Test clock: seconds added to the wall clock by the scheduled jobs (deadlines, sweeps). Keep 0 in production.",
             float),
@@ -136,7 +183,10 @@ def per_service(service: str) -> tuple[Setting, ...]:
     upper = service.upper()
     # The console talks to the services over HTTP only: it has no broker user of its own.
     broker = () if service == CONSOLE else (
-        Setting(f"{upper}_AMQP_URL", "", f"Broker URL with the {service} service's own user; empty means AMQP_URL."),)
+        Setting(f"{upper}_AMQP_URL", "", f"Broker URL with the {service} service's own user; empty means AMQP_URL."),
+        Setting(f"{upper}_WORKER_METRICS_PORT", DEFAULT_PORTS[service] + WORKER_METRICS_OFFSET,
+                f"Port where the {service} worker serves GET /metrics (Prometheus) and /healthz on MOTCUA_BIND_HOST; "
+                "0 turns it off.", int),)
     return (
         Setting(f"{upper}_DATABASE_URL", "",
                 f"SQLAlchemy URL of the {service} database; empty means SQLite at $MOTCUA_VAR_DIR/{service}.db."),
@@ -157,6 +207,8 @@ class Settings:
 
     service: str
     values: dict[str, Any] = field(default_factory=dict)
+    # The attributes whose variable was not set (they hold their default): production refuses a secret here.
+    unset: frozenset[str] = frozenset()
 
     def __getattr__(self, name: str) -> Any:
         try:
@@ -180,6 +232,10 @@ class Settings:
         return self.values[f"{self.service}_port"]
 
     @property
+    def worker_metrics_port(self) -> int:
+        return self.values[f"{self.service}_worker_metrics_port"]
+
+    @property
     def web_workers(self) -> int:
         return self.values[f"{self.service}_web_workers"]
 
@@ -194,7 +250,9 @@ def declared(service: str, extra: tuple[Setting, ...] = ()) -> tuple[Setting, ..
 
 def load(service: str, extra: tuple[Setting, ...] = (), environ: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if environ is None else environ
-    return Settings(service, {s.attr: s.read(env) for s in declared(service, extra)})
+    settings = declared(service, extra)
+    unset = frozenset(s.attr for s in settings if not any(env.get(name) for name in (s.name, *s.deprecated_aliases)))
+    return Settings(service, {s.attr: s.read(env) for s in settings}, unset)
 
 
 def reference_markdown(extras: Mapping[str, tuple[Setting, ...]]) -> str:

@@ -29,6 +29,11 @@ ADDRESSED = "addressed"
 UNREACHABLE = "unreachable"
 STALE = "stale"
 
+# Where the links in a message lead, after MOTCUA_PUBLIC_BASE_URL: this service's pages (api/unsubscribe,
+# api/contact_confirmations), which the HTTPS proxy routes here from the one public address.
+UNSUBSCRIBE_PATH = "/api/v1/unsubscribe"
+CONFIRMATION_PATH = "/api/v1/contact-confirmations"
+
 
 def record_contact(session: Session, data: Mapping[str, Any], *, as_of: datetime, now: datetime) -> None:
     """Upsert the dossier's contact and facts; an older event arriving late never overwrites a newer one."""
@@ -106,7 +111,7 @@ def dossier_values(contact, options: Options, on) -> dict[str, Any]:
 
 
 def unsubscribe_url(options: Options, address_key: str) -> str:
-    return f"{options.own_base_url}/api/v1/unsubscribe?t={addresses.unsubscribe_token(options.secret, address_key)}"
+    return f"{options.public_base_url}{UNSUBSCRIBE_PATH}?t={addresses.unsubscribe_token(options.secret, address_key)}"
 
 
 def _reachable(session: Session, contact, options: Options,
@@ -148,7 +153,7 @@ def _allowed(session: Session, notice, reachable: list[addresses.Address], trust
 
 
 def confirmation_url(options: Options, address_key: str) -> str:
-    return (f"{options.own_base_url}/api/v1/contact-confirmations?t="
+    return (f"{options.public_base_url}{CONFIRMATION_PATH}?t="
             f"{contacts.confirmation_token(options.secret, address_key)}")
 
 

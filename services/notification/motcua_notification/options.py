@@ -29,8 +29,9 @@ def _delivery_lease(s: Settings) -> timedelta:
 class Options:
     secret: str
     tz: ZoneInfo
-    public_base_url: str  # intake's portal: the lookup link
-    own_base_url: str  # this service: unsubscribe links
+    # MOTCUA_PUBLIC_BASE_URL, the start of every link in a message: intake's lookup page, and this
+    # service's unsubscribe and contact-confirmation links (the HTTPS proxy routes their paths here).
+    public_base_url: str
     sms_unicode: bool
     max_event_age: timedelta | None
     quiet_hours: tuple[time, time] | None
@@ -52,8 +53,7 @@ class Options:
     def from_settings(cls, s: Settings) -> "Options":
         return cls(
             secret=s.notification_secret, tz=ZoneInfo(s.notification_timezone),
-            public_base_url=s.motcua_public_base_url.rstrip("/"),
-            own_base_url=s.notification_public_base_url.rstrip("/"), sms_unicode=s.sms_unicode,
+            public_base_url=s.motcua_public_base_url.rstrip("/"), sms_unicode=s.sms_unicode,
             max_event_age=timedelta(hours=s.notification_max_event_age_hours)
             if s.notification_max_event_age_hours > 0 else None,
             quiet_hours=config.quiet_hours(s.notification_quiet_hours),

@@ -8,6 +8,7 @@ from motcua_shared.web.auth import require
 from motcua_shared.web.errors import Invalid, NotFound
 
 from ... import templates
+from ...notices import UNSUBSCRIBE_PATH
 from ..common import OFFICERS, options
 from . import blp
 from .schemas import Preview, PreviewRequest
@@ -42,7 +43,7 @@ class TemplatePreview(MethodView):
                 return {"template": key, "version": version.number, "channel": "sms", "sms": {
                     "text": sms.text, "encoding": sms.encoding, "characters": sms.units, "segments": sms.segments}}
             mail = templates.render_email(version, values,
-                                          unsubscribe_url=f"{opts.own_base_url}/api/v1/unsubscribe?t=xem-truoc")
+                                          unsubscribe_url=f"{opts.public_base_url}{UNSUBSCRIBE_PATH}?t=xem-truoc")
         except TemplateError as exc:
             raise Invalid("Không thể điền mẫu với các giá trị đã cho.", code="unrenderable_personalisation",
                           invalid_params=[{"name": "personalisation", "code": "unrenderable",
