@@ -30,6 +30,7 @@ import os
 import random
 import signal
 import sqlite3
+import ssl
 import sys
 import time
 import urllib.parse
@@ -56,9 +57,14 @@ log = logging.getLogger("postal_partner")
 
 
 # -- configuration ---------------------------------------------------------------------------------
+# The district's broker: AMQPS on 5671 with this partner's client certificate, vhost `motcua` (the
+# compose stack's). A broker of `make run` is plain amqp://...:5672/%2F.
+DEFAULT_URL = "amqps://postal_partner@127.0.0.1:5671/motcua"
+
+
 def broker_url() -> str:
     """POSTAL_PARTNER_AMQP_URL with the password from POSTAL_PARTNER_PASSWORD (kept out of the URL)."""
-    url = os.environ.get("POSTAL_PARTNER_AMQP_URL", "amqp://postal_partner@127.0.0.1:5672/%2F")
+    url = os.environ.get("POSTAL_PARTNER_AMQP_URL", DEFAULT_URL)
     parts = urllib.parse.urlsplit(url)
     password = os.environ.get("POSTAL_PARTNER_PASSWORD")
     if password and parts.password is None:
@@ -70,8 +76,24 @@ def broker_url() -> str:
     return url
 
 
+def tls_options(url: str, environ=os.environ) -> pika.SSLOptions | None:
+    """For an amqps:// URL: the broker's certificate verified against POSTAL_PARTNER_CA_FILE (the
+    district's CA; empty: the system's CAs) and its host name, and this partner's client certificate
+    POSTAL_PARTNER_CERT_FILE with its key POSTAL_PARTNER_KEY_FILE, which the broker demands."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme != "amqps":
+        return None
+    context = ssl.create_default_context(cafile=environ.get("POSTAL_PARTNER_CA_FILE") or None)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    cert = environ.get("POSTAL_PARTNER_CERT_FILE")
+    if cert:
+        context.load_cert_chain(cert, environ.get("POSTAL_PARTNER_KEY_FILE") or None)
+    return pika.SSLOptions(context, server_hostname=parts.hostname)
+
+
 def connection_parameters(url: str) -> pika.URLParameters:
     params = pika.URLParameters(url)
+    params.ssl_options = tls_options(url)
     params.heartbeat = 30
     params.blocked_connection_timeout = 60
     params.client_properties = {"connection_name": "postal partner reference client"}

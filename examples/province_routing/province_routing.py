@@ -18,7 +18,11 @@ Reliability, the same rules the district's services follow:
 
 Only the standard library and pika. Settings (environment):
 
-    PROVINCE_AMQP_URL   amqp://province_routing:<password>@host:5672/<vhost>
+    PROVINCE_AMQP_URL   amqps://province_routing:<password>@host:5671/motcua (the district's broker; default
+                        on 127.0.0.1; amqp://...:5672/%2F for a broker of `make run`)
+    PROVINCE_CA_FILE    the district's CA, which signs the broker's certificate (empty: the system's CAs)
+    PROVINCE_CERT_FILE, PROVINCE_KEY_FILE   the province's client certificate and key: the broker's
+                        AMQPS port refuses a client without one
     PROVINCE_UNITS      comma-separated topic patterns over unit paths (default "14")
     PROVINCE_QUEUE      the queue's name, must start with "province-routing." (default province-routing.steps)
     PROVINCE_STATE      the SQLite state file (default province_routing.sqlite3)
@@ -34,8 +38,10 @@ import logging
 import os
 import signal
 import sqlite3
+import ssl
 import sys
 import time
+import urllib.parse
 import uuid
 from datetime import datetime, timezone
 
@@ -110,6 +116,22 @@ def parse(body: bytes) -> dict:
     return event
 
 
+DEFAULT_URL = "amqps://province_routing@127.0.0.1:5671/motcua"
+
+
+def tls_options(url: str, environ=os.environ) -> pika.SSLOptions | None:
+    """For an amqps:// URL: the broker's certificate and host name verified against PROVINCE_CA_FILE,
+    and the province's client certificate (PROVINCE_CERT_FILE, PROVINCE_KEY_FILE) presented."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme != "amqps":
+        return None
+    context = ssl.create_default_context(cafile=environ.get("PROVINCE_CA_FILE") or None)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    if environ.get("PROVINCE_CERT_FILE"):
+        context.load_cert_chain(environ["PROVINCE_CERT_FILE"], environ.get("PROVINCE_KEY_FILE") or None)
+    return pika.SSLOptions(context, server_hostname=parts.hostname)
+
+
 class Handler:
     def __init__(self, url: str, patterns: list[str], queue: str, state: State, source: str):
         self.url, self.patterns, self.queue, self.state, self.source = url, patterns, queue, state, source
@@ -128,6 +150,7 @@ class Handler:
 
     def _serve(self) -> None:
         params = pika.URLParameters(self.url)
+        params.ssl_options = tls_options(self.url)
         params.heartbeat = 30
         params.client_properties = {"connection_name": "province routing"}
         connection = pika.BlockingConnection(params)
@@ -195,6 +218,8 @@ class Handler:
             "time": datetime.now(timezone.utc).isoformat(), "subject": step["dossier_code"],
             "datacontenttype": "application/json", "correlationid": event.get("correlationid") or str(uuid.uuid4()),
             "causationid": event.get("id"),
+            # W3C trace context, when the step carries one: the answer appears in the dossier's trace.
+            **{name: event[name] for name in ("traceparent", "tracestate") if isinstance(event.get(name), str)},
             "data": {"step_id": step["step_id"], "dossier_code": step["dossier_code"], "outcome": outcome,
                      "completed_at": datetime.now(timezone.utc).isoformat(),
                      "handled_by": step.get("agency_name") or "Cơ quan cấp tỉnh", "note": note},
@@ -214,7 +239,7 @@ def main() -> None:
     if os.environ.get("PROVINCE_DECISION", "approved") not in ("approved", "rejected", "supplement_required"):
         raise SystemExit("PROVINCE_DECISION must be approved, rejected or supplement_required")
     handler = Handler(
-        url=os.environ.get("PROVINCE_AMQP_URL", "amqp://province_routing:province_routing@127.0.0.1:5672/%2F"),
+        url=os.environ.get("PROVINCE_AMQP_URL", DEFAULT_URL),
         patterns=[p.strip() for p in os.environ.get("PROVINCE_UNITS", "14").split(",") if p.strip()],
         queue=queue, state=State(os.environ.get("PROVINCE_STATE", "province_routing.sqlite3")),
         source=os.environ.get("PROVINCE_SOURCE", "/province/14/routing"))

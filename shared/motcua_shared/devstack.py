@@ -9,7 +9,11 @@
 5. start each service's API and worker, the officers' console (http://127.0.0.1:8006; its first
    administrator `admin` gets MOTCUA_ADMIN_PASSWORD, or a generated password printed once), and, unless
    SMTP_HOST or SMS_GATEWAY_URL is set, the development mail catcher and SMS sink; Ctrl-C (or SIGTERM)
-   stops them all cleanly.
+   stops them all cleanly;
+6. serve the one public address on http://127.0.0.1:8000 (MOTCUA_DEV_PROXY_PORT; 0: none), routed like
+   the production HTTPS proxy (motcua_shared.devproxy), and, when MOTCUA_PUBLIC_BASE_URL is unset, give
+   the services that address so every link they write (receipts, SMS, e-mail) works here too. A port
+   already taken (another run) leaves the proxy out with one line and MOTCUA_PUBLIC_BASE_URL as it was.
 """
 from __future__ import annotations
 
@@ -29,6 +33,7 @@ from .broker.admin import default_admin
 from .broker.connection import parameters, redacted
 from .broker.permissions import all_permissions, password_variable
 from .broker.setup import create_users, declare_system
+from .devproxy import DevProxy, local_upstreams
 from .settings import CONSOLE, SERVICES, load
 
 
@@ -96,6 +101,20 @@ def _setup_broker(url: str, retry_delays, var_dir: str) -> None:
     declare_system(url, retry_delays)
 
 
+def _start_proxy() -> DevProxy | None:
+    """The development proxy, started before the services so they inherit its public address."""
+    port = int(os.environ.get("MOTCUA_DEV_PROXY_PORT") or 8000)
+    if port == 0:
+        return None
+    try:
+        proxy = DevProxy(port, local_upstreams()).start()
+    except OSError as exc:
+        _say(f"no development proxy: 127.0.0.1:{port} is taken ({exc.strerror}); set MOTCUA_DEV_PROXY_PORT")
+        return None
+    os.environ.setdefault("MOTCUA_PUBLIC_BASE_URL", proxy.base_url)
+    return proxy
+
+
 def main() -> int:
     settings = load("intake")
     url = settings.amqp_url
@@ -105,6 +124,7 @@ def main() -> int:
         return 1
     os.makedirs(settings.motcua_var_dir, exist_ok=True)
     _setup_broker(url, settings.consumer_retry_delays, settings.motcua_var_dir)
+    proxy = _start_proxy()
     python = sys.executable
     for service in (*SERVICES, CONSOLE):
         for step in ("migrate", "seed"):
@@ -120,7 +140,8 @@ def main() -> int:
             children.append((f"{service} {command}", subprocess.Popen([python, "-m", f"motcua_{service}", command])))
     children.append(("console", subprocess.Popen([python, "-m", "motcua_console", "api"])))
     ports = ", ".join(f"{s} http://127.0.0.1:{load(s).port}" for s in (*SERVICES, CONSOLE))
-    _say(f"running: {ports}. Ctrl-C stops everything.")
+    public = f"; all of it at {proxy.base_url} (console at /, APIs under /svc/<service>/)" if proxy else ""
+    _say(f"running: {ports}{public}. Ctrl-C stops everything.")
 
     stopping = False
 
@@ -151,6 +172,8 @@ def main() -> int:
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
+    if proxy:
+        proxy.stop()
     _say("stopped")
     return exit_code
 

@@ -37,6 +37,10 @@ def test_the_whole_system_runs_on_sqlite_and_stops_cleanly(broker, vhost, tmp_pa
            **{f"CONSOLE_{s.upper()}_URL": f"http://127.0.0.1:{ports[s]}" for s in SERVICES}}
     env.pop("INTAKE_DATABASE_URL", None)
     env.pop("MOTCUA_ADMIN_PASSWORD", None)
+    # The development proxy on a port of this test's own; the services learn its address from make run.
+    proxy_port = free_port()
+    env["MOTCUA_DEV_PROXY_PORT"] = str(proxy_port)
+    env.pop("MOTCUA_PUBLIC_BASE_URL", None)
     # Broker users are broker-wide: left to itself `make run` would give them random passwords
     # (tests/unit/test_devstack_passwords.py) under suites running side by side on this broker, which
     # give them their names (test_broker_permissions.py). The same values here keep them all working.
@@ -54,6 +58,11 @@ def test_the_whole_system_runs_on_sqlite_and_stops_cleanly(broker, vhost, tmp_pa
             "procedure_code": "1.004873", "channel": "counter", "receiving_unit": "04222",
             "applicant": {"full_name": "Lò Thị Mai", "id_number": "014090001235"}, "return_method": "counter"})
         assert answer.status_code == 201, answer.text
+        # Every link starts with the one public address, and works there: the receipt through the proxy.
+        receipt_url = answer.json()["receipt_url"]
+        assert receipt_url.startswith(f"http://127.0.0.1:{proxy_port}/api/v1/dossiers/"), receipt_url
+        receipt = requests.get(receipt_url, headers={"Authorization": f"Bearer {token}"}, timeout=10)
+        assert receipt.status_code == 200 and answer.json()["code"] in receipt.text
         leader = {"Authorization": f"Bearer {System.token('leader', unit='126')}"}
         wait_for(lambda: requests.get(f"http://127.0.0.1:{ports['reporting']}/api/v1/reports/event-counts",
                                       headers=leader, timeout=5).json()["by_type"].get(DOSSIER_RECEIVED) == 1,

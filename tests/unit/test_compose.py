@@ -7,6 +7,7 @@ the migrations, and the broker definitions on disk are exactly what the code gen
 """
 from __future__ import annotations
 
+import base64
 import fnmatch
 import importlib
 import importlib.util
@@ -53,9 +54,19 @@ GENERATED_WHEN_UNSET = {"MOTCUA_ADMIN_PASSWORD"}
 _VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}")
 
 
+def _required_environment() -> dict[str, str]:
+    """What `make secrets` and the README's install give compose: every required variable, set."""
+    env = {name: f"{name.lower().replace('_', '-')}-0123456789abcdef0123456789abcdef"
+           for name, op, _ in _VARIABLE.findall(COMPOSE_TEXT) if op in (":?", "?")}
+    env.update(MOTCUA_PUBLIC_BASE_URL="https://motcua.example.gov.vn", SMTP_HOST="mail.example.gov.vn",
+               SMS_GATEWAY_URL="https://sms.example.gov.vn/send",
+               INTAKE_ID_ENCRYPTION_KEY=base64.urlsafe_b64encode(bytes(range(32))).decode())  # an AES-256 key
+    return env
+
+
 def interpolate(value, environ: dict[str, str] | None = None):
-    """Compose's interpolation with an empty environment (or `environ`): what `docker compose up` sees."""
-    env = environ or {}
+    """Compose's interpolation with the required variables set (or `environ`): what `docker compose up` sees."""
+    env = REQUIRED_ENV if environ is None else environ
     if isinstance(value, dict):
         return {k: interpolate(v, env) for k, v in value.items()}
     if isinstance(value, list):
@@ -77,6 +88,9 @@ def interpolate(value, environ: dict[str, str] | None = None):
 
     parts = value.split("$$")
     return "$".join(_VARIABLE.sub(one, part) for part in parts)
+
+
+REQUIRED_ENV = _required_environment()
 
 
 def services() -> dict[str, dict]:
@@ -117,11 +131,12 @@ def declared_names(name: str) -> set[str]:
 # -- the file and its images -------------------------------------------------------------------
 def test_the_stack_has_every_part_contracts_section_1_names():
     names = set(services())
-    expected = {"rabbitmq", "postgres", "migrate", "mailpit", "sms-sink", "console-api"} | {
-        f"{s}-{kind}" for s in SERVICES for kind in ("api", "worker")}
+    expected = {"rabbitmq", "postgres", "migrate", "mailpit", "sms-sink", "console-api", "proxy", "prometheus",
+                "grafana"} | {f"{s}-{kind}" for s in SERVICES for kind in ("api", "worker")}
     assert names == expected
-    assert services()["rabbitmq"]["image"] == "rabbitmq:3.13-management"
-    assert services()["postgres"]["image"] == "postgres:16"
+    # Tags with their digests (docs/releases.md); tests/unit/test_release.py checks every image is pinned.
+    assert services()["rabbitmq"]["image"].startswith("rabbitmq:3.13-management@sha256:")
+    assert services()["postgres"]["image"].startswith("postgres:16.")
     assert services()["mailpit"]["image"].startswith("axllent/mailpit:")
 
 
@@ -285,17 +300,15 @@ def test_the_defaults_of_a_variable_agree_wherever_it_is_used():
     assert not disagreeing
 
 
-def test_every_secret_comes_from_the_environment_with_a_try_out_default_and_is_documented():
+def test_every_secret_comes_from_the_environment_without_a_default_and_is_documented():
+    """No secret value is written in this file: compose stops, naming it, when one is unset (make secrets)."""
     header = COMPOSE_TEXT.split("\nname:", 1)[0]
     secrets = {name for name, _, _ in _VARIABLE.findall(COMPOSE_TEXT) if name.endswith(("_PASSWORD", "_SECRET"))}
     assert secrets >= PASSWORD_VARIABLES | {"MOTCUA_JWT_SECRET", "POSTGRES_PASSWORD"} | {
         f"{s.upper()}_DB_PASSWORD" for s in WITH_DATABASE}
-    for name in secrets:
-        if name in GENERATED_WHEN_UNSET:
-            assert re.search(rf"\$\{{{name}:-\}}", COMPOSE_TEXT), f"{name} must be empty unless set"
-            assert re.search(rf"^#\s+{name}\b", COMPOSE_TEXT.split("\nname:", 1)[0], re.M)
-            continue
-        assert re.search(rf"\$\{{{name}:-[^}}]+\}}", COMPOSE_TEXT), f"{name} needs a try-out default"
+    for name in secrets - {"SMTP_PASSWORD"}:  # an SMTP relay without AUTH has no password
+        assert re.search(rf"\$\{{{name}:\?[^}}]+\}}", COMPOSE_TEXT), f"{name} must be required"
+        assert not re.search(rf"\$\{{{name}:?-", COMPOSE_TEXT), f"{name} must have no default"
         assert re.search(rf"^#\s+{name}\b", header, re.M), f"{name} is not documented in the header"
     # the broker container gets every password its definitions need, and nothing else secret
     rendered_variables = set(defs.password_variables(DEFINITIONS_FILE.read_text()))
@@ -311,18 +324,21 @@ def test_every_secret_setting_with_a_development_default_is_taken_from_the_envir
             if setting.secret and setting.default:
                 for kind in ("api",) if s == CONSOLE else ("api", "worker"):
                     raw = environment(services()[f"{s}-{kind}"])
-                    assert re.fullmatch(rf"\$\{{{setting.name}:-[^}}]+\}}", raw.get(setting.name, "")), \
-                        f"{s}-{kind}: set {setting.name}: ${{{setting.name}:-...}}"
+                    assert re.fullmatch(rf"\$\{{{setting.name}:\?[^}}]+\}}", raw.get(setting.name, "")), \
+                        f"{s}-{kind}: set {setting.name}: ${{{setting.name}:?...}}"
                 assert re.search(rf"^#\s+{setting.name}\b", header, re.M), f"document {setting.name} in the header"
 
 
 # -- ports, dependencies, health ---------------------------------------------------------------
-def test_published_ports_are_the_pinned_ones():
+def test_the_apis_listen_on_the_pinned_ports_behind_the_proxy_and_publish_none():
+    """Reached only through the HTTPS proxy (tests/deploy/test_compose.py checks what is published), which
+    sends each path to the compose service on its pinned port (contracts.md §1, §7)."""
+    from motcua_shared.proxy_map import UPSTREAMS
+
     for s in SERVICES:
-        port = DEFAULT_PORTS[s]
-        assert service(f"{s}-api")["ports"] == [f"{port}:{port}"]
-        assert "ports" not in service(f"{s}-worker")
-    assert service("console-api")["ports"] == [f"{CONSOLE_PORT}:{CONSOLE_PORT}"]  # contracts.md §7
+        assert "ports" not in service(f"{s}-api") and "ports" not in service(f"{s}-worker")
+        assert UPSTREAMS[s] == f"{s}-api:{DEFAULT_PORTS[s]}"
+    assert "ports" not in service("console-api") and UPSTREAMS[CONSOLE] == f"console-api:{CONSOLE_PORT}"
     assert "ports" not in service("migrate") and "ports" not in service("postgres")
 
 
@@ -350,16 +366,19 @@ def test_health_checks():
         assert service(name)["healthcheck"]["test"]
 
 
-def test_the_notification_service_sends_to_the_mail_catcher_and_the_sms_sink():
-    env = environment(service("notification-worker"))
+def test_the_dev_profiles_sinks_take_what_the_readme_tells_a_trial_to_set():
+    """README's trial: SMTP_HOST=mailpit SMTP_PORT=1025 SMS_GATEWAY_URL=http://sms-sink:8090/send."""
+    env = environment(interpolate(services()["notification-worker"], {
+        **REQUIRED_ENV, "SMTP_HOST": "mailpit", "SMTP_PORT": "1025", "SMS_GATEWAY_URL": "http://sms-sink:8090/send"}))
     assert env["SMTP_HOST"] == "mailpit" and env["SMTP_PORT"] == "1025"
     sms = urllib.parse.urlsplit(env["SMS_GATEWAY_URL"])
     sink_command = service("sms-sink")["command"]
     assert sms.hostname == "sms-sink" and sms.port == int(sink_command[sink_command.index("--http-port") + 1])
     assert sink_command[:3] == ["python", "-m", "motcua_notification.devsinks"]
-    assert environment(service("notification-api")) == env
+    assert "1025:" not in str(service("mailpit").get("ports")) and service("mailpit")["profiles"] == ["dev"]
+    assert environment(service("notification-api")) == environment(service("notification-worker"))
     depends = service("notification-worker")["depends_on"]
-    assert {"mailpit", "sms-sink", "migrate", "rabbitmq"} <= set(depends)
+    assert {"migrate", "rabbitmq"} <= set(depends) and not {"mailpit", "sms-sink"} & set(depends)
 
 
 # -- the broker --------------------------------------------------------------------------------

@@ -34,6 +34,13 @@ def quiet_hours(raw: str) -> tuple[time, time] | None:
     return time(start_h, start_m), time(end_h, end_m)  # ValueError for 25:00
 
 
+def _tri_state(raw: str) -> str:
+    value = raw.strip().lower()
+    if value == "auto":
+        return value
+    return "true" if boolean(value) else "false"  # ValueError: expected true or false
+
+
 def _checked_hours(raw: str) -> str:
     quiet_hours(raw)
     return raw
@@ -65,7 +72,15 @@ SETTINGS = (
     Setting("SMTP_PORT", 1025, "Port of SMTP_HOST.", int),
     Setting("SMTP_USERNAME", "", "SMTP login; empty means no AUTH."),
     Setting("SMTP_PASSWORD", "", "SMTP password.", secret=True),
-    Setting("SMTP_STARTTLS", False, "Upgrade the SMTP connection with STARTTLS before AUTH and sending.", boolean),
+    Setting("SMTP_STARTTLS", "auto",
+            "Upgrade the SMTP connection with STARTTLS, the relay's certificate and name verified, before AUTH and "
+            "sending: true, false, or auto (true in production, false in development). In production a relay "
+            "other than loopback without STARTTLS or SMTP_SSL stops the process at start.", _tri_state),
+    Setting("SMTP_SSL", False, "TLS from the first byte (SMTPS, usually port 465) instead of STARTTLS, verified the same "
+            "way.", boolean),
+    Setting("SMTP_CA_FILE", "",
+            "PEM file of the CA(s) that sign the relay's certificate (the province's own CA); empty: the system's "
+            "CAs (docs/tls.md)."),
     Setting("SMTP_TIMEOUT", 10.0, "Seconds before an SMTP connection or command counts as a temporary failure.", float),
     Setting("MAIL_FROM", "Bộ phận một cửa <no-reply@motcua.local>",
             "From header of the e-mails (display name may carry diacritics); its address is the envelope sender."),
@@ -102,8 +117,6 @@ SETTINGS = (
     Setting("NOTIFICATION_CHANNELS", ("sms", "email"),
             "Channels in use (comma-separated: sms, email); e.g. `email` for a district without an SMS contract.",
             _channels),
-    Setting("NOTIFICATION_PUBLIC_BASE_URL", "http://127.0.0.1:8003",
-            "Public address of this service, used in the e-mail unsubscribe links."),
     Setting("NOTIFICATION_SECRET", "dev-notification-secret-change-me-0123456789",
             "Keys the address hashes (opt-outs, rate limits, the ledger after retention) and signs unsubscribe "
             "links. Changing it forgets existing opt-outs.", secret=True),

@@ -20,12 +20,14 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 
 from ..broker.catalogue import (POSTAL_PARTNER, POSTAL_PICKUPS, ROUTING_STEP_RESULTS, ROUTING_STEPS, SUBSCRIPTIONS,
                                 events_exchange)
+from ..broker.definitions import VHOST
 from . import registry
 from .catalogue import route, shipment
 from .envelope import CONTENT_TYPE, TYPE_PATTERN
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_BASE = "https://motcua.gov.vn/schemas/events/"
+EXAMPLE_TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
 
 # Where each pinned event travels (contracts.md §4.1, §4.2); every other event goes on its
 # producer's `<service>.events` topic exchange with the event type as routing key.
@@ -105,6 +107,11 @@ def event_schema(event_type: str, data: dict[str, Any]) -> dict[str, Any]:
             "data": data,
             "correlationid": {"type": "string", "minLength": 1},
             "causationid": {"type": ["string", "null"]},
+            # CloudEvents distributed-tracing extension (docs/tracing.md): a malformed traceparent is ignored.
+            "traceparent": {"type": "string", "maxLength": 512, "examples": [EXAMPLE_TRACEPARENT],
+                            "description": "W3C Trace Context of the span the event was written under; whoever "
+                                           "acts on the event and answers copies it into the answer."},
+            "tracestate": {"type": "string", "maxLength": 512, "description": "W3C tracestate, with traceparent."},
         },
     }
 
@@ -132,14 +139,14 @@ def asyncapi(schemas: dict[str, dict[str, Any]]) -> dict[str, Any]:
         channel = channels.setdefault(exchange, {
             "description": description,
             "bindings": {"amqp": {"is": "routingKey", "bindingVersion": "0.3.0",
-                                  "exchange": {"name": exchange, "type": kind, "durable": True, "vhost": "/"}}},
+                                  "exchange": {"name": exchange, "type": kind, "durable": True, "vhost": VHOST}}},
             "subscribe": {"operationId": f"receive_{exchange.replace('.', '_').replace('-', '_')}",
                           "message": {"oneOf": []}},
         })
         channel["subscribe"]["message"]["oneOf"].append({"$ref": f"#/components/messages/{name}"})
         channel.setdefault("x-routing-keys", {})[entry.type] = key
     channels[POSTAL_PICKUPS]["bindings"]["amqp"]["queue"] = {"name": POSTAL_PICKUPS, "durable": True,
-                                                              "exclusive": False, "autoDelete": False, "vhost": "/"}
+                                                              "exclusive": False, "autoDelete": False, "vhost": VHOST}
     return {
         "asyncapi": "2.6.0",
         "info": {
@@ -148,13 +155,23 @@ def asyncapi(schemas: dict[str, dict[str, Any]]) -> dict[str, Any]:
             "description": "Every message on the broker is a CloudEvents 1.0 event in structured JSON mode "
                            "(content type application/cloudevents+json, delivery_mode 2, message_id = id). "
                            "Delivery is at-least-once: consumers deduplicate on `id` and tolerate reordering. "
+                           "An event may carry the CloudEvents distributed-tracing extension (W3C `traceparent`, "
+                           "`tracestate`); a partner answering an event copies them into its answer. "
                            f"Event types match {TYPE_PATTERN}.",
         },
         "defaultContentType": CONTENT_TYPE,
-        "servers": {"broker": {"url": "amqp://{host}:5672/{vhost}", "protocol": "amqp", "protocolVersion": "0-9-1",
-                               "variables": {"host": {"default": "127.0.0.1"}, "vhost": {"default": "%2F"}}}},
+        # What a partner reaches: the district's AMQPS port with a client certificate from the province's
+        # CA, then its broker user and password, on the deployment's vhost (docs/tls.md).
+        "servers": {"broker": {"url": "amqps://{host}:5671/{vhost}", "protocol": "amqps", "protocolVersion": "0-9-1",
+                               "variables": {"host": {"default": "127.0.0.1"}, "vhost": {"default": VHOST}},
+                               "security": [{"partnerCertificate": [], "brokerUser": []}]}},
         "channels": dict(sorted(channels.items())),
-        "components": {"messages": dict(sorted(messages.items()))},
+        "components": {"messages": dict(sorted(messages.items())),
+                       "securitySchemes": {
+                           "partnerCertificate": {"type": "X509", "description": "TLS client certificate signed by "
+                                                  "the CA the district's broker trusts (ssl_options.cacertfile)."},
+                           "brokerUser": {"type": "userPassword", "description": "The partner's broker user: "
+                                          "postal_partner or province_routing."}}},
         "x-consumers": {service: {sub.queue: [f"{exchange} {key}" for exchange, key in sub.sources] for sub in subs}
                         for service, subs in SUBSCRIPTIONS.items()},
     }

@@ -11,6 +11,7 @@ from motcua_shared.settings import Settings
 
 from .base import ACCEPTED, PERMANENT, TEMPORARY, Outcome, Outgoing, Provider
 from .http_gateway import HttpSmsGateway
+from . import smtp
 from .smtp import SmtpProvider
 from .zalo import ZaloZns
 
@@ -49,8 +50,13 @@ def build(settings: Settings) -> Providers:
                                     receipt_secret=s.sms_gateway_fallback_receipt_secret))
     email: list[Provider] = []
     if s.smtp_host:
+        starttls = smtp.starttls_wanted(s.smtp_starttls, s.motcua_env)
+        refusal = smtp.transport_refusal(host=s.smtp_host, tls=starttls or s.smtp_ssl, environment=s.motcua_env)
+        if refusal:
+            raise SystemExit(f"motcua_notification: {refusal}")
         email.append(SmtpProvider(host=s.smtp_host, port=s.smtp_port, username=s.smtp_username,
-                                  password=s.smtp_password, starttls=s.smtp_starttls, timeout=s.smtp_timeout,
+                                  password=s.smtp_password, starttls=starttls, implicit_tls=s.smtp_ssl,
+                                  ca_file=s.smtp_ca_file, timeout=s.smtp_timeout,
                                   mail_from=s.mail_from, pool_size=max(1, s.notification_delivery_concurrency)))
     wanted = set(s.notification_channels)
     return Providers({channel: tuple(chain) for channel, chain in (("sms", phone), ("email", email))

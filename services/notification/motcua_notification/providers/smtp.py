@@ -4,9 +4,17 @@ What a refusal means for the message: a 5xx about the recipient or the content i
 mailbox does not exist, the message is refused); everything about the relay itself (connection
 refused, time-out, 4xx, a wrong password, STARTTLS missing) is temporary, because it is not the
 message's fault and an operator can fix it before the retries run out.
+
+Transport security: STARTTLS (SMTP_STARTTLS) or TLS from the first byte (SMTP_SSL, port 465), the
+relay's certificate verified against SMTP_CA_FILE (or the system's CAs) and its name against SMTP_HOST.
+A certificate that does not verify is a temporary failure like a relay that is down: the message is
+retried, never sent in clear. SMTP_STARTTLS=auto (the default) means STARTTLS in production and plain
+SMTP in development (the local mail catcher); in production a relay reached without TLS must be on
+this machine (loopback), or the process refuses to start (`transport_refusal`).
 """
 from __future__ import annotations
 
+import ipaddress
 import queue
 import smtplib
 import ssl
@@ -29,12 +37,16 @@ class SmtpProvider:
     receipt_secret = ""
 
     def __init__(self, *, host: str, port: int, username: str = "", password: str = "", starttls: bool = False,
-                 timeout: float = 10.0, mail_from: str, pool_size: int = 8):
+                 implicit_tls: bool = False, ca_file: str = "", timeout: float = 10.0, mail_from: str,
+                 pool_size: int = 8):
         self.host = host
         self.port = port
         self.username = username
         self.password = password
-        self.starttls = starttls
+        self.starttls = starttls and not implicit_tls
+        self.implicit_tls = implicit_tls
+        # Built once: a CA file that cannot be read stops the process at start, not each message.
+        self._tls = tls_context(ca_file) if (starttls or implicit_tls) else None
         self.timeout = timeout
         self.mail_from = mail_from
         self.envelope_from = parseaddr(mail_from)[1]
@@ -67,11 +79,17 @@ class SmtpProvider:
 
     # -- connections -----------------------------------------------------------------------------
     def _connect(self) -> smtplib.SMTP:
-        connection = smtplib.SMTP(self.host, self.port, timeout=self.timeout, local_hostname=self.domain)
+        if self.implicit_tls:
+            connection = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, local_hostname=self.domain,
+                                          context=self._tls)
+        else:
+            connection = smtplib.SMTP(self.host, self.port, timeout=self.timeout, local_hostname=self.domain)
         try:
             connection.ehlo()
             if self.starttls:
-                connection.starttls(context=ssl.create_default_context())
+                # The relay must offer STARTTLS: without it smtplib raises before any mail command, so the
+                # message waits for a retry instead of crossing the network in clear.
+                connection.starttls(context=self._tls)
                 connection.ehlo()
             if self.username:
                 connection.login(self.username, self.password)
@@ -154,6 +172,36 @@ class SmtpProvider:
             _close(connection)
             return
         self._give_back(connection)
+
+
+def tls_context(ca_file: str = "") -> ssl.SSLContext:
+    """Certificate and host-name verification (CERT_REQUIRED, check_hostname), TLS 1.2 at least."""
+    context = ssl.create_default_context(cafile=ca_file or None)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    return context
+
+
+def starttls_wanted(setting: str, environment: str) -> bool:
+    """SMTP_STARTTLS: true, false, or auto (on in production)."""
+    return setting == "true" or (setting == "auto" and environment == "production")
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def transport_refusal(*, host: str, tls: bool, environment: str) -> str | None:
+    """Why this process must not start (production, no TLS, a relay beyond this machine), or None."""
+    if environment == "production" and host and not tls and not _loopback(host):
+        return (f"SMTP_STARTTLS is off and SMTP_SSL is false while SMTP_HOST is {host}: in production the "
+                f"citizens' e-mail crosses the network only over verified TLS (set SMTP_STARTTLS=true or "
+                f"SMTP_SSL=true; docs/tls.md)")
+    return None
 
 
 def _close(connection: smtplib.SMTP) -> None:
