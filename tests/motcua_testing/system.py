@@ -41,6 +41,9 @@ class System:
             "BROKER_HEARTBEAT": "10",
             "LOG_LEVEL": "INFO",
             **{f"{s.upper()}_DATABASE_URL": url for s, url in self.database_urls.items()},
+            # Off unless a test asks for it: tests start several workers of a service, and others run
+            # beside them on this machine; a fixed port would be taken by the first.
+            **{f"{s.upper()}_WORKER_METRICS_PORT": "0" for s in SERVICES},
             **self.env,
         }
         self.processes = ProcessGroup(self.var_dir, self.env)

@@ -3,7 +3,8 @@
 Under gunicorn each worker is a process, so metrics go through prometheus_client's multiprocess
 mode (PROMETHEUS_MULTIPROC_DIR, set by the server launcher); in a single process they are read
 from the default registry. Outbox lag is measured at scrape time from the database, which is the
-truth, rather than counted in memory.
+truth, rather than counted in memory; so is readiness (`motcua_readiness{check}`, the checks of
+/readyz), so that Prometheus can alarm on it without a prober of its own.
 """
 from __future__ import annotations
 
@@ -41,7 +42,20 @@ class OutboxLagCollector:
         yield age
 
 
-def exposition(service: str, outbox_store) -> tuple[bytes, str]:
+class ReadinessCollector:
+    def __init__(self, service: str, checks):
+        self.service = service
+        self.checks = checks  # () -> {check name: (ok, detail)}, the checks /readyz makes
+
+    def collect(self):
+        ready = GaugeMetricFamily("motcua_readiness", "1 when the check of /readyz passes, else 0",
+                                  labels=["service", "check"])
+        for check, (ok, _detail) in self.checks().items():
+            ready.add_metric([self.service, check], 1 if ok else 0)
+        yield ready
+
+
+def exposition(service: str, outbox_store, readiness=None) -> tuple[bytes, str]:
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         from prometheus_client import multiprocess
 
@@ -51,4 +65,9 @@ def exposition(service: str, outbox_store) -> tuple[bytes, str]:
         base = REGISTRY
     lag = CollectorRegistry()
     lag.register(OutboxLagCollector(service, outbox_store))
+    if readiness is not None:
+        lag.register(ReadinessCollector(service, readiness))
+    from ..reference.metrics import ReferenceVersionCollector  # the reference set in use (docs/reference-data.md)
+
+    lag.register(ReferenceVersionCollector(service))
     return generate_latest(base) + generate_latest(lag), CONTENT_TYPE_LATEST

@@ -4,7 +4,8 @@
 /readyz   database reachable, migrations at head, broker reachable; 503 with the failing check otherwise.
           Also says whether this year's and next year's official calendar files are loaded: a missing
           year does not make the service unready (deadlines fall back to the statutory rule) but an
-          operator must see it (docs/calendar.md).
+          operator must see it (docs/calendar.md). And which reference set (units, procedures, calendar)
+          the process computes with: its version, label and import sequence (docs/reference-data.md).
 /metrics  Prometheus text format
 /docs     the OpenAPI document as a readable page, rendered here: no CDN, rural desks are often offline
 """
@@ -21,6 +22,7 @@ from .. import migrations
 from ..broker.connection import parameters
 from .metrics import exposition
 from ..workcal import DEFAULT_TIMEZONE, missing_years
+from ..reference.current import current as current_reference
 
 
 def _calendar_detail() -> dict:
@@ -61,19 +63,23 @@ def blueprint(spec, runtime, api) -> Blueprint:
 
     @bp.get("/healthz")
     def healthz():
-        return jsonify(status="ok", service=spec.name)
+        return jsonify(status="ok", service=spec.name, version=spec.version)
+
+    def checks() -> dict:
+        return {"database": _check_database(runtime), "broker": _check_broker(runtime)}
 
     @bp.get("/readyz")
     def readyz():
-        checks = {"database": _check_database(runtime), "broker": _check_broker(runtime)}
-        ready = all(ok for ok, _ in checks.values())
-        body = {"status": "ready" if ready else "unready", "service": spec.name,
-                "checks": {name: detail for name, (_, detail) in checks.items()}, "calendar": _calendar_detail()}
+        results = checks()
+        ready = all(ok for ok, _ in results.values())
+        body = {"status": "ready" if ready else "unready", "service": spec.name, "version": spec.version,
+                "checks": {name: detail for name, (_, detail) in results.items()}, "calendar": _calendar_detail(),
+                "reference": current_reference().describe()}  # the reference set in use (docs/reference-data.md)
         return jsonify(body), 200 if ready else 503
 
     @bp.get("/metrics")
     def metrics():
-        payload, content_type = exposition(spec.name, store)
+        payload, content_type = exposition(spec.name, store, readiness=checks)
         return Response(payload, content_type=content_type)
 
     @bp.get("/docs")

@@ -39,7 +39,8 @@ from ..models import delivery_attempts, messages, notices
 from ..notices import unsubscribe_url
 from ..options import LEASE_MARGIN, Options
 from ..providers import PERMANENT, TEMPORARY, Outcome, Outgoing, Provider, Providers
-from . import ledger, schedule
+from ..providers.identity import accepted_by
+from . import ledger, metrics, schedule
 from .health import ProviderHealth
 
 log = logging.getLogger("motcua.notification.delivery")
@@ -84,6 +85,7 @@ class Dispatcher:
         self.clock = clock
         self.name = name or f"delivery-{uuid.uuid4().hex[:8]}"
         self.health = ProviderHealth(threshold=options.failover_threshold, cooldown=options.failover_cooldown)
+        metrics.providers_in_use(providers)
         self._pool: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
         self._in_flight = 0
@@ -232,6 +234,7 @@ class Dispatcher:
             outcome = provider.send(outgoing)
             attempts.append(Attempt(provider, outcome, started, int((time.perf_counter() - t0) * 1000)))
             self.health.record(provider, outcome)
+            metrics.provider_answered(message.channel, provider.name, outcome.result)
             if outcome.accepted:
                 break
         return attempts
@@ -284,7 +287,8 @@ class Dispatcher:
             provider = last.provider
             to = ledger.SENDING if provider.receipts else ledger.DELIVERED
             ledger.move(session, self.outbox, message.id, to, medium=provider.medium, provider=provider.name,
-                        provider_reference=last.outcome.reference, sent_at=now, status_reason=None, **guard)
+                        accepted_by=accepted_by(provider), provider_reference=last.outcome.reference, sent_at=now,
+                        status_reason=None, **guard)
             log.debug("message_sent", extra={"message_id": message.id, "provider": provider.name, "status": to})
             return
         if last is not None:

@@ -24,6 +24,7 @@ from motcua_shared.events.catalogue.message import MESSAGE_DELIVERED, MESSAGE_FA
 from motcua_shared.messaging import Outbox
 
 from ..models import messages, notices
+from . import metrics
 
 CREATED = "created"
 SENDING = "sending"
@@ -65,6 +66,8 @@ def move(session: Session, outbox: Outbox, message_id: str, to: str, *, now: dat
     moved = session.execute(stmt.values(**values).returning(
         messages.c.notice_id, messages.c.dossier_code, messages.c.channel, messages.c.template,
         messages.c.template_version, messages.c.provider)).first()
+    if moved is not None:
+        metrics.entered(moved.channel, to)
     if moved is not None and to in _PUBLISHED:
         if origin is None:
             origin = Origin(*session.execute(select(notices.c.event_id, notices.c.correlation_id)

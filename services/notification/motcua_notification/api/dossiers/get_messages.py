@@ -9,6 +9,7 @@ from motcua_shared.web.auth import require
 
 from ...clock import aware
 from ...models import delivery_attempts, messages, notices
+from ...providers.identity import DEV_SINK
 from ..common import OFFICERS
 from . import blp
 from .lookup import dossier_in_scope
@@ -53,7 +54,9 @@ def _message(row, attempts) -> dict:
         "id": row["id"], "event_type": row["event_type"], "template": row["template"],
         "template_version": row["template_version"], "channel": row["channel"], "recipient": row["recipient_masked"],
         "status": row["status"], "status_reason": row["status_reason"], "urgent": row["urgent"],
-        "attempts": row["attempts"], "provider": row["provider"], "segments": row["segments"],
+        "attempts": row["attempts"], "provider": row["provider"], "accepted_by": row["accepted_by"],
+        "dev_sink": bool(row["accepted_by"]) and row["accepted_by"].startswith(f"{DEV_SINK}:"),
+        "segments": row["segments"],
         "created_at": aware(row["created_at"]), "not_before": aware(row["not_before"]),
         "sent_at": aware(row["sent_at"]), "completed_at": aware(row["completed_at"]), "content": content,
         "attempt_log": [{k: a[k] for k in ("attempt", "provider", "outcome", "detail", "started_at", "duration_ms")}

@@ -37,6 +37,12 @@ class MessageView(StrictSchema):
     urgent = fields.Boolean(required=True)
     attempts = fields.Integer(required=True)
     provider = fields.String(allow_none=True)
+    accepted_by = fields.String(allow_none=True, metadata={
+        "description": "Where the provider that took it was: smtp:<host>:<port>, sms:<host>, zalo:<host>; "
+                       "dev_sink:<address> for a development catcher. Null until sent (and for messages sent "
+                       "before this was recorded)."})
+    dev_sink = fields.Boolean(required=True, metadata={
+        "description": "True when a development catcher took it: `delivered` then means caught, not received."})
     segments = fields.Integer(allow_none=True, metadata={"description": "SMS segments the text costs."})
     created_at = fields.AwareDateTime(required=True)
     not_before = fields.AwareDateTime(required=True, metadata={"description": "Earliest next attempt."})
