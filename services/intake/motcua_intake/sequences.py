@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from motcua_shared.db import dialect_insert
 
+from . import restore_guard
 from .models import citizen_sequences, daily_sequences, dossiers, logbook_sequences
 
 DESK_LAST = 5000  # the desk's range is 0001-5000
@@ -25,6 +26,7 @@ LAST = 9999
 
 
 def _increment(session: Session, table: Table, key: dict) -> int:
+    restore_guard.check(session)  # never a number a restored database may have given out already
     stmt = dialect_insert(session)(table).values(**key, last_value=1)
     stmt = stmt.on_conflict_do_update(
         index_elements=list(key),

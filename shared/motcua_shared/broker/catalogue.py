@@ -7,7 +7,7 @@ type as routing key, and consumes through queues it owns. The pinned partner con
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable
 
 from ..settings import SERVICES
@@ -26,6 +26,12 @@ def events_exchange(service: str) -> str:
     return f"{service}.events"
 
 
+def replay_exchange(service: str) -> str:
+    """A producer's direct exchange for re-publishing its past events to ONE consumer queue after that
+    consumer's database was restored (messaging/replay.py): each queue is bound to it by its own name."""
+    return f"{service}.replay"
+
+
 @dataclass(frozen=True)
 class Subscription:
     queue: str
@@ -35,13 +41,15 @@ class Subscription:
     accepts: frozenset[str] | None = None
 
 
-SUBSCRIPTIONS: dict[str, tuple[Subscription, ...]] = {
+_SUBSCRIPTIONS: dict[str, tuple[Subscription, ...]] = {
     "intake": (
         Subscription("intake.inbox", ((events_exchange("routing"), "#"), (events_exchange("postal"), "#"))),
     ),
     "routing": (
         Subscription("routing.inbox", ((events_exchange("intake"), "vn.motcua.dossier.#"),
                                        (events_exchange("intake"), "vn.motcua.calendar.#"),
+                                       # The reference set in use (issue 16, docs/reference-data.md).
+                                       (events_exchange("intake"), "vn.motcua.reference.#"),
                                        # A bulk import's parts: routing records their routes (issue 17).
                                        (events_exchange("intake"), "vn.motcua.history.#"))),
     ),
@@ -49,7 +57,8 @@ SUBSCRIPTIONS: dict[str, tuple[Subscription, ...]] = {
         Subscription("notification.inbox", tuple((events_exchange(s), "#") for s in ("intake", "routing", "postal"))),
     ),
     "postal": (
-        Subscription("postal.inbox", ((events_exchange("intake"), "vn.motcua.dossier.#"),)),
+        Subscription("postal.inbox", ((events_exchange("intake"), "vn.motcua.dossier.#"),
+                                      (events_exchange("intake"), "vn.motcua.reference.#"))),
         # The partner's progress reports (contracts.md §4.2).
         Subscription("postal.partner-reports", ((POSTAL_PARTNER, "status"),),
                      accepts=frozenset({"vn.motcua.postal.status.reported"})),
@@ -59,6 +68,16 @@ SUBSCRIPTIONS: dict[str, tuple[Subscription, ...]] = {
                      tuple((events_exchange(s), "#") for s in ("intake", "routing", "postal", "notification"))),
     ),
 }
+
+
+def _with_replay(sub: Subscription) -> Subscription:
+    """Each queue fed by a service's events exchange also takes that service's replays, addressed to it by name."""
+    producers = sorted({exchange.removesuffix(".events") for exchange, _ in sub.sources if exchange.endswith(".events")})
+    return replace(sub, sources=sub.sources + tuple((replay_exchange(p), sub.queue) for p in producers))
+
+
+SUBSCRIPTIONS: dict[str, tuple[Subscription, ...]] = {
+    service: tuple(_with_replay(sub) for sub in subs) for service, subs in _SUBSCRIPTIONS.items()}
 
 # Exchanges a service owns beyond its `<service>.events`.
 EXTRA_EXCHANGES: dict[str, tuple[Exchange, ...]] = {
@@ -77,7 +96,8 @@ def _partner_objects(service: str) -> Topology:
 def service_topology(service: str, retry_delays: Iterable[float]) -> Topology:
     """What `service` declares at start: its exchanges and its queues with their retry plumbing."""
     delays = tuple(retry_delays)
-    topology = Topology(exchanges=[Exchange(events_exchange(service)), *EXTRA_EXCHANGES.get(service, ())])
+    topology = Topology(exchanges=[Exchange(events_exchange(service)), Exchange(replay_exchange(service), "direct"),
+                                   *EXTRA_EXCHANGES.get(service, ())])
     # Source exchanges of other services are theirs to declare (least privilege): the bootstrap step
     # (`motcua-broker setup`, the definitions file) creates the whole system topology before any worker.
     for sub in SUBSCRIPTIONS[service]:

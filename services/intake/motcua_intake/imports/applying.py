@@ -35,6 +35,7 @@ from motcua_shared.db import dialect_insert
 from motcua_shared.events import isoformat
 from motcua_shared.reference import fold
 
+from .. import restore_guard
 from ..desk import Desk
 from ..models import dossiers, history, import_records, imports, logbook_sequences
 from . import events, stored
@@ -75,6 +76,8 @@ def _logbook_numbers(session: Session, lives: list[Life]) -> dict[str, int]:
     for life in sorted(lives, key=lambda item: (item.record.received_at, item.record.line)):
         books[(life.record.receiving_unit, life.record.received_at.astimezone(LOCAL_TZ).year)].append(life)
     numbers = {}
+    if books:
+        restore_guard.check(session)  # a restored database numbers nothing before after-restore
     for (unit, year), members in sorted(books.items()):
         stmt = dialect_insert(session)(logbook_sequences).values(unit=unit, year=year, last_value=len(members))
         stmt = stmt.on_conflict_do_update(
