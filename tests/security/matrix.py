@@ -203,6 +203,12 @@ def notification_dossier(suffix: str, body: dict | None = None):
     return build
 
 
+def _shipped_units() -> str:
+    from motcua_shared.reference.sets import shipped_files
+
+    return shipped_files()["units.csv"]
+
+
 def fixed(path_: str, query: dict | None = None, body: dict | None = None):
     return lambda w, t: Request(path_, query=query, body=body)
 
@@ -244,6 +250,12 @@ ENDPOINTS: list[Endpoint] = [
              ok=(200, 201), hidden=(403, "province_admin_only"), mutates=True),
     Endpoint("intake", "DELETE", "/api/v1/calendar/overrides/<string:day>", ("admin",), "province", calendar_delete,
              ok=(204,), hidden=(403, "province_admin_only"), mutates=True),
+    # Reference data (docs/reference-data.md): the set in use, and an import of one (here: the shipped units file).
+    Endpoint("intake", "GET", "/api/v1/reference", OFFICERS, "global", fixed("/api/v1/reference"),
+             why="which version of the reference data the process computes with: the same for every unit"),
+    Endpoint("intake", "POST", "/api/v1/reference/sets", ("admin",), "province",
+             fixed("/api/v1/reference/sets", body={"files": {"units.csv": _shipped_units()}, "label": None}),
+             ok=(200, 201), hidden=(403, "province_admin_only"), mutates=True),
     Endpoint("intake", "GET", "/api/v1/dossiers", READERS, "list", intake_list,
              check=listed("code", lambda w, t: w["intake"].dossier(t.world, A, "received"))),
     Endpoint("intake", "POST", "/api/v1/dossiers", ("admin", "citizen", "receptionist"), "unit", new_dossier_body,
@@ -376,9 +388,12 @@ ENDPOINTS: list[Endpoint] = [
              fixed("/api/v1/shipments/overdue", {"page_size": 100}), worlds=("3L",),  # only 2019's are overdue
              check=listed("shipment_id", lambda w, t: w["postal"].shipment("3L", A))),
     # -- reporting ----------------------------------------------------------------------------------------
-    # Rebuilding locks every unit's figures while it runs: the province's administrator only (issue 15).
+    # Rebuilding replaces every unit's figures: the province's administrator only (issue 15). It is queued
+    # as a job (202); while one waits, another request answers 409 `job_running` with it (no worker here).
     Endpoint("reporting", "POST", "/api/v1/admin/projections/rebuild", ("admin",), "province",
-             fixed("/api/v1/admin/projections/rebuild"), hidden=PROVINCE_ONLY),
+             fixed("/api/v1/admin/projections/rebuild"), ok=(202, 409), hidden=PROVINCE_ONLY),
+    Endpoint("reporting", "GET", "/api/v1/admin/jobs/<string(length=36):job_id>", ("admin",), "province",
+             lambda w, t: Request(f"/api/v1/admin/jobs/{w['reporting'].job()}"), hidden=PROVINCE_ONLY),
     Endpoint("reporting", "GET", "/api/v1/reports/breakdown", REPORTERS, "unit", report("breakdown", by="channel"),
              hidden=UNIT_OUT),
     Endpoint("reporting", "GET", "/api/v1/reports/dossiers", REPORTERS, "unit",

@@ -173,6 +173,8 @@ def snapshot(world, endpoint: Endpoint, request) -> object:
         path = f"/api/v1/dossiers/{parts[3]}"
     elif endpoint.service == "intake" and parts[2] == "dossiers":
         path = "/api/v1/dossiers?page_size=1"
+    elif endpoint.service == "intake" and parts[2] == "reference":  # the reference set in use
+        path = "/api/v1/reference"
     elif endpoint.service == "intake":  # a day of the calendar
         path = f"/api/v1/calendar/overrides?year={parts[4][:4]}"
     elif endpoint.service == "routing" and parts[2] == "steps":

@@ -346,5 +346,12 @@ class Reporting(Service):
         return code
 
 
+    def job(self) -> str:
+        """The id of the rebuild job (queued by the province's administrator; no worker runs it here)."""
+        answer = self.client.post("/api/v1/admin/projections/rebuild", headers=ADMIN)
+        assert answer.status_code in (202, 409), answer.get_json()
+        return answer.get_json()["id" if answer.status_code == 202 else "job"]
+
+
 SERVICES = {"intake": Intake, "routing": Routing, "notification": Notification, "postal": Postal,
             "reporting": Reporting}

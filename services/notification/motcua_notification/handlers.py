@@ -13,10 +13,13 @@ from typing import Callable
 from sqlalchemy.orm import Session
 
 from motcua_shared.events import Event
+from motcua_shared.events.catalogue.reference import REFERENCE_CHANGED
+from motcua_shared.reference.store import announcement_handler
 from motcua_shared.settings import Settings
 
 from . import contacts, notice_drafts, notices, providers
 from .clock import system_clock
+from .models import reference_sets
 from .options import Options
 
 
@@ -40,4 +43,6 @@ def handlers(settings: Settings, options: Options) -> dict[str, Callable[[Sessio
                               correlation_id=event.correlationid, draft=draft, now=now)
         notices.address_pending(session, draft.dossier_code, options, channels, now)
 
-    return {event_type: on_citizen_event for event_type in notice_drafts.DRAFTERS}
+    return {**{event_type: on_citizen_event for event_type in notice_drafts.DRAFTERS},
+            # The reference set in use (docs/reference-data.md): stored, then used for new notices.
+            REFERENCE_CHANGED: announcement_handler(reference_sets)}

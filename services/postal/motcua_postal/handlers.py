@@ -15,11 +15,14 @@ from sqlalchemy.orm import Session
 from motcua_shared.events import Event, registry
 from motcua_shared.events.catalogue.dossier import (DOSSIER_PROCESSED, DOSSIER_RECEIVED, DOSSIER_RETURNED,
                                                     DOSSIER_SUBMITTED, DOSSIER_WITHDRAWN)
+from motcua_shared.events.catalogue.reference import REFERENCE_CHANGED
 from motcua_shared.events.catalogue.shipment import STATUS_REPORTED
+from motcua_shared.reference.store import announcement_handler
 from motcua_shared.messaging.consumer import Handler, PermanentError
 
 from . import dossiers, shipments
 from .config import PostalConfig
+from .models import reference_sets
 
 
 def _data(event: Event) -> dict:
@@ -80,4 +83,6 @@ def build(config: PostalConfig) -> Mapping[str, Handler]:
         DOSSIER_WITHDRAWN: partial(on_dossier_withdrawn, config=config),
         DOSSIER_RETURNED: partial(on_dossier_returned, config=config),
         STATUS_REPORTED: partial(on_status_reported, config=config),
+        # The reference set in use (docs/reference-data.md): stored, then used for new shipments.
+        REFERENCE_CHANGED: announcement_handler(reference_sets),
     }

@@ -1,12 +1,12 @@
-"""The reference data this process works with, loaded once per process (they are immutable)."""
+"""The reference data this process works with: the units of the reference set in use, and the calendar."""
 from functools import lru_cache
 
 from motcua_shared.reference import UnitDirectory, load_units
 from motcua_shared.workcal import WorkingCalendar
 
 
-@lru_cache(maxsize=1)
 def units() -> UnitDirectory:
+    # Not cached here: an imported reference set replaces it while the process runs (docs/reference-data.md).
     return load_units()
 
 

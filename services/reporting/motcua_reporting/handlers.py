@@ -16,9 +16,11 @@ from sqlalchemy.orm import Session
 
 from motcua_shared.db import dialect_insert
 from motcua_shared.events import Event, registry
+from motcua_shared.events.catalogue.reference import REFERENCE_CHANGED
 from motcua_shared.events.personal import without_personal
+from motcua_shared.reference.store import announcement_handler
 
-from .models import counters, event_store
+from .models import counters, event_store, reference_sets
 from .projection import store
 
 
@@ -44,10 +46,21 @@ def store_event(session: Session, event: Event, data: dict | None = None) -> boo
     return True
 
 
+_keep_reference_set = announcement_handler(reference_sets)
+
+
+def store_reference_set(session: Session, event: Event) -> None:
+    """Stored like every event, and kept as the reference set the statistics use (docs/reference-data.md)."""
+    store_and_project(session, event)
+    _keep_reference_set(session, event)
+
+
 class _EveryType(dict):
     """Reporting keeps every event type of the catalogue, present and future."""
 
     def get(self, key, default=None):
+        if key == REFERENCE_CHANGED:
+            return store_reference_set
         return store_and_project if registry.is_known(key) else default
 
 

@@ -21,12 +21,15 @@ from motcua_shared.messaging import current_queue
 from motcua_shared.events.catalogue.calendar import CALENDAR_CHANGED
 from motcua_shared.events.catalogue.dossier import DOSSIER_RECEIVED, DOSSIER_SUPPLEMENT_RECEIVED, DOSSIER_WITHDRAWN
 from motcua_shared.events.catalogue.history import HISTORY_IMPORTED
+from motcua_shared.events.catalogue.reference import REFERENCE_CHANGED
 from motcua_shared.events.catalogue.reschedule import DOSSIER_RESCHEDULED
+from motcua_shared.reference.store import announcement_handler
 from motcua_shared.events.catalogue.payment import DOSSIER_PAID, DOSSIER_PAYMENT_REQUESTED
 from motcua_shared.events.catalogue.stop import DOSSIER_STOPPED
 from motcua_shared.events.catalogue.route import STEP_ASSIGNED, STEP_COMPLETED
 
 from . import answers, imported, payments, reference, rescheduling, routes
+from .models import reference_sets
 
 
 def handlers(runtime) -> dict[str, Callable[[Session, Event], None]]:
@@ -54,4 +57,6 @@ def handlers(runtime) -> dict[str, Callable[[Session, Event], None]]:
         # The consumer validated the whole part; imported.py loads each dossier's events and steps once
         # (loading the part again would read every inner event twice more: hundreds per part).
         HISTORY_IMPORTED: lambda session, event: imported.record_part(session, runtime, event.data),
+        # The reference set in use (docs/reference-data.md): stored, then used for routes planned after it.
+        REFERENCE_CHANGED: announcement_handler(reference_sets),
     }

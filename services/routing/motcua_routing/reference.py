@@ -1,5 +1,6 @@
-"""The reference data this process works with: units, procedures and agencies, loaded once per process
-(they are immutable), and the working calendar, which follows the province's declarations."""
+"""The reference data this process works with: units, procedures and agencies of the reference set in use
+(replaced when an administrator imports a newer one, docs/reference-data.md), and the working calendar,
+which follows the province's declarations."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -9,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from motcua_shared.province_calendar import CalendarCopy
 from motcua_shared.reference import load_agencies, load_catalogue, load_units
+from motcua_shared.reference.current import current as current_reference
 from motcua_shared.workcal import DEFAULT_TIMEZONE, WorkingCalendar
 
 from .models import calendar_overrides
@@ -46,7 +48,12 @@ def local_day(moment):
     return moment.astimezone(LOCAL_TZ).date()
 
 
-@lru_cache(maxsize=2)
 def plans(path: str = "") -> RoutePlans:
-    """The route plans from `path` (ROUTING_PLANS_FILE) or the shipped file, validated once."""
+    """The route plans from `path` (ROUTING_PLANS_FILE) or the shipped file, validated once per reference
+    set: a newly imported catalogue may change a route, and the plans must agree with it."""
+    return _plans(path, current_reference().version)
+
+
+@lru_cache(maxsize=2)
+def _plans(path: str, _reference_version: str) -> RoutePlans:
     return RoutePlans.from_rows(read_plan_rows(path), catalogue())

@@ -20,9 +20,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
 
-from .datafiles import ReferenceDataError, overlaps, parse_day, parse_optional_day, read_rows
+from .datafiles import ReferenceDataError, overlaps, parse_day, parse_optional_day
 from .hierarchy import as_day
 
 AGENCY_COLUMNS = ("id", "unit_code", "name", "valid_from", "valid_to", "roles", "sectors", "note")
@@ -163,7 +162,12 @@ class AgencyDirectory:
                         )
 
 
-@cache
 def load_agencies() -> AgencyDirectory:
-    """The directory built from the shipped ``agencies.csv``, read and validated once."""
-    return AgencyDirectory.from_rows(read_rows("agencies.csv", AGENCY_COLUMNS))
+    """The agencies of the reference set in use (the shipped files unless a directory or an import replaced them).
+
+    Call it for each piece of work rather than keeping the result: a newer set an administrator
+    imports replaces it while the process runs (motcua_shared.reference.current).
+    """
+    from .current import current
+
+    return current().agencies

@@ -1,46 +1,20 @@
-"""Reading the CSV files shipped in ``motcua_shared/reference/data``.
+"""Cell parsers and the error type shared by the reference data loaders.
 
-The files are read through `importlib.resources` so they are found the same way from a source
-checkout and from an installed wheel. Each loader states the exact header it expects: a renamed
-or missing column fails at load time with the file name, not later as a KeyError deep in a service.
+The files themselves are read, normalised and checked as a whole set by `sets.py` (shipped in
+``motcua_shared/reference/data``, read through `importlib.resources` so they are found the same way
+from a source checkout and from an installed wheel). Each loader states the exact header it expects:
+a renamed or missing column fails at load time with the file name, not later as a KeyError.
 """
 
 from __future__ import annotations
 
-import csv
-import unicodedata
-from collections.abc import Sequence
 from datetime import date
-from importlib.resources import files
 
 DATA_PACKAGE = "motcua_shared.reference"
 
 
 class ReferenceDataError(ValueError):
     """A reference data file is malformed or contradicts itself."""
-
-
-def read_rows(file_name: str, columns: Sequence[str]) -> list[dict[str, str]]:
-    """Return the rows of a shipped data file as dicts of NFC-normalised, stripped strings.
-
-    Normalising here means a file edited with an NFD-producing tool still compares equal to
-    names typed on a desk keyboard; the tests separately keep the shipped files NFC on disk.
-    """
-    resource = files(DATA_PACKAGE) / "data" / file_name
-    with resource.open("r", encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        if reader.fieldnames != list(columns):
-            raise ReferenceDataError(
-                f"{file_name}: header is {reader.fieldnames}, expected {list(columns)}"
-            )
-        rows = []
-        for line_number, row in enumerate(reader, start=2):
-            if None in row or any(value is None for value in row.values()):
-                raise ReferenceDataError(f"{file_name}:{line_number}: wrong number of fields")
-            rows.append(
-                {key: unicodedata.normalize("NFC", value.strip()) for key, value in row.items()}
-            )
-        return rows
 
 
 def parse_day(value: str, *, where: str) -> date:

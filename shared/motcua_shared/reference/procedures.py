@@ -52,10 +52,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from functools import cache
 
 from .agencies import ROLES
-from .datafiles import ReferenceDataError, parse_bool, parse_optional_day, read_rows
+from .datafiles import ReferenceDataError, parse_bool, parse_optional_day
 from .hierarchy import LEVEL_DEPTH, Hierarchy, Level, hierarchy_for
 from .text import fold
 
@@ -459,10 +458,12 @@ def _validate(procedure: Procedure) -> None:
         raise ReferenceDataError(f"{label}: a route through several levels is inter-agency")
 
 
-@cache
 def load_catalogue() -> Catalogue:
-    """The catalogue built from the shipped CSV files, read and validated once per process."""
-    return Catalogue.from_rows(
-        read_rows("procedures.csv", PROCEDURE_COLUMNS),
-        read_rows("procedure_documents.csv", DOCUMENT_COLUMNS),
-    )
+    """The catalogue of the reference set in use (the shipped files unless a directory or an import replaced them).
+
+    Call it for each piece of work rather than keeping the result: a newer set an administrator
+    imports replaces it while the process runs (motcua_shared.reference.current).
+    """
+    from .current import current
+
+    return current().catalogue

@@ -28,15 +28,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
 
-from .datafiles import (
-    ReferenceDataError,
-    overlaps,
-    parse_day,
-    parse_optional_day,
-    read_rows,
-)
+from .datafiles import ReferenceDataError, overlaps, parse_day, parse_optional_day
 from .hierarchy import LEVEL_DEPTH, TWO_LEVEL_FROM, Hierarchy, Level, as_day, hierarchy_for
 
 UNIT_COLUMNS = (
@@ -413,7 +406,12 @@ def _covers(versions: list[Unit], start: date, end: date | None) -> bool:
     return False
 
 
-@cache
 def load_units() -> UnitDirectory:
-    """The directory built from the shipped ``units.csv``, read and validated once per process."""
-    return UnitDirectory.from_rows(read_rows("units.csv", UNIT_COLUMNS))
+    """The directory of the reference set in use (the shipped files unless a directory or an import replaced them).
+
+    Call it for each piece of work rather than keeping the result: a newer set an administrator
+    imports replaces it while the process runs (motcua_shared.reference.current).
+    """
+    from .current import current
+
+    return current().units

@@ -3,9 +3,10 @@ year by year by the files of the province's directory (MOTCUA_CALENDAR_DIR).
 
 `install(directory)` reads and checks every file before any is used: one bad file and nothing is
 installed (ScheduleFileError names each file, line and problem), so a service never starts with a
-half-loaded calendar. Until a process installs explicitly, the first question loads the shipped
-files and the directory named by MOTCUA_CALENDAR_DIR in the environment, so scripts and tests
-compute with the same days as the services.
+half-loaded calendar. Until a process installs explicitly, the first question builds the reference
+set (motcua_shared.reference.current: the shipped files, MOTCUA_REFERENCE_DIR/calendar and
+MOTCUA_CALENDAR_DIR), whose calendar files are installed here through `use_years`, so scripts and
+tests compute with the same days as the services.
 
 A year without a file (before 2019, or a year whose notice no one has added yet) falls back to the
 statutory rule as the `holidays` package computes it (fixed holidays, lunar Tết and Hùng Kings,
@@ -15,7 +16,6 @@ year, so it is logged as a warning once per year and shown by `missing_years` (i
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -28,7 +28,6 @@ from .vietnam_holidays import VietnamYear, vietnam_year
 log = logging.getLogger("motcua.workcal")
 
 BUILT_IN_DIR = Path(__file__).parent / "data"
-DIRECTORY_VARIABLE = "MOTCUA_CALENDAR_DIR"
 
 
 @dataclass(frozen=True, eq=False)
@@ -100,16 +99,27 @@ def install(directory: str | Path | None) -> Schedules:
     return schedules
 
 
-def installed() -> Schedules:
+def use_years(years: Mapping[int, YearSchedule]) -> Schedules:
+    """Use already checked year files (a reference set's calendar, motcua_shared.reference) from now on."""
     global _installed
+    schedules = Schedules(MappingProxyType(dict(sorted(years.items()))))
+    with _lock:
+        _installed = schedules
+        _warned.clear()
+    return schedules
+
+
+def installed() -> Schedules:
     with _lock:
         if _installed is not None:
             return _installed
-    schedules = load(os.environ.get(DIRECTORY_VARIABLE) or None)
+    # The calendar is part of the reference set (shipped files, MOTCUA_REFERENCE_DIR/calendar and
+    # MOTCUA_CALENDAR_DIR): building the set installs its years here.
+    from ..reference.current import current
+
+    current()
     with _lock:
-        if _installed is None:
-            _installed = schedules
-        return _installed
+        return _installed  # type: ignore[return-value]
 
 
 def official_year(year: int) -> VietnamYear:

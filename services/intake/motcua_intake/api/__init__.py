@@ -8,5 +8,6 @@ def blueprints() -> list:
     from .imports import blp as imports
     from .procedures import blp as procedures
     from .public import blp as public
+    from .reference import blp as reference
 
-    return [dossiers, forms, procedures, public, calendar, imports]
+    return [dossiers, forms, procedures, public, calendar, imports, reference]

@@ -6,3 +6,5 @@ from . import acceptance, payment, stop  # noqa: F401,E402
 from . import handover  # noqa: F401,E402
 # The calendar as data (issue 14): a declared day off moves the open appointments.
 from . import reschedule  # noqa: F401,E402
+# Reference data outside the image (issue 16): a set imported at intake reaches every service.
+from . import reference  # noqa: F401,E402
