@@ -10,6 +10,7 @@ from flask import Flask, g, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from motcua_shared import context as log_context
+from motcua_shared import tracing
 from motcua_shared.service import Runtime
 from motcua_shared.settings import Settings
 from motcua_shared.web import security_headers
@@ -38,6 +39,9 @@ def create_app(settings: Settings | None = None, transports: dict[str, httpx.Bas
     settings = runtime.settings
     app = Flask("motcua_console", template_folder=str(Path(__file__).parent / "templates"),
                 static_folder=str(Path(__file__).parent / "static"))
+    # Off unless OTEL_* asks (docs/tracing.md); hooked first, so the request's span encloses the rest.
+    if tracing.configure("motcua-console", SPEC.version):
+        tracing.instrument_flask(app)
     app.config.update(
         SECRET_KEY=settings.console_secret_key,  # signs only the one-time banners cookie
         SESSION_COOKIE_NAME="motcua_console_banner",

@@ -15,7 +15,7 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
-from .. import bounded_json, context
+from .. import bounded_json, context, tracing
 from ..patterns import Pattern
 from . import registry
 
@@ -29,9 +29,10 @@ TYPE_PATTERN = r"^vn\.motcua\.[a-z0-9_-]+(\.[a-z0-9_-]+)*\.[a-z_]+$"
 MAX_EVENT_BYTES = 16 * 1024 * 1024
 MAX_PARTNER_EVENT_BYTES = 256 * 1024
 
-# CloudEvents extension attributes a partner's tooling may add (e.g. W3C trace context `traceparent`,
-# `tracestate`): names of lower-case letters and digits (CloudEvents 1.0 §3.1.3), scalar values.
-# They are accepted and not kept; a handful, each short, is all tooling adds.
+# CloudEvents extension attributes a partner's tooling may add: names of lower-case letters and digits
+# (CloudEvents 1.0 §3.1.3), scalar values. They are accepted and not kept, except the distributed-tracing
+# extension's W3C `traceparent` and `tracestate`, which carry the trace on (docs/tracing.md); a handful,
+# each short, is all tooling adds.
 EXTENSION_NAME = re.compile(r"^[a-z0-9]{1,20}$")
 MAX_EXTENSIONS = 8
 MAX_EXTENSION_LENGTH = 512
@@ -86,6 +87,9 @@ class Event:
     causationid: str | None = None
     id: str = field(default_factory=lambda: str(uuid.uuid4()))
     time: str = field(default_factory=lambda: isoformat(utcnow()))
+    # CloudEvents distributed-tracing extension: the span the event was written under (tracing.py).
+    traceparent: str | None = None
+    tracestate: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         body = {
@@ -101,6 +105,10 @@ class Event:
         }
         if self.causationid:
             body["causationid"] = self.causationid
+        if self.traceparent:
+            body["traceparent"] = self.traceparent
+            if self.tracestate:
+                body["tracestate"] = self.tracestate
         return body
 
     def to_json(self) -> bytes:
@@ -153,6 +161,10 @@ def parse(body: bytes, *, known_types_only: bool = True, max_bytes: int = MAX_EV
         raise InvalidEvent(f"body refused: {exc.code}") from None
     if not isinstance(raw, dict):
         raise InvalidEvent("body is not a JSON object")
+    # Read before the extensions are checked and dropped. A malformed traceparent is ignored, as W3C Trace
+    # Context says (the consumer starts a new trace), and so is a tracestate without a valid traceparent.
+    traceparent = tracing.valid_traceparent(raw.get("traceparent"))
+    tracestate = raw.get("tracestate") if traceparent and isinstance(raw.get("tracestate"), str) else None
     _drop_extensions(raw)
     try:
         envelope = _envelope_schema.load(raw)
@@ -168,4 +180,5 @@ def parse(body: bytes, *, known_types_only: bool = True, max_bytes: int = MAX_EV
             raise InvalidEvent(f"data of {event_type} invalid: fields {sorted(exc.messages)}", exc.messages) from None
     return Event(type=event_type, source=envelope["source"], data=raw["data"], subject=envelope.get("subject"),
                  correlationid=envelope["correlationid"], causationid=envelope.get("causationid"),
-                 id=str(envelope["id"]), time=raw["time"])
+                 id=str(envelope["id"]), time=raw["time"], traceparent=traceparent,
+                 tracestate=tracestate)

@@ -28,7 +28,7 @@ from sqlalchemy import Table, delete
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from .. import context
+from .. import context, tracing
 from ..db import dialect_insert
 from ..broker.connection import parameters
 from ..broker.topology import Topology, dead_letter_queue, delay_queue, retry_exchange
@@ -110,9 +110,11 @@ class ConsumerRunner:
                 self._consume_until_stopped()
             except (AMQPError, OSError) as exc:
                 log.warning("consumer_connection_lost", extra={"error": type(exc).__name__})
+            metrics.connection(self.service, "consumer", up=False)
             self._pending.clear()  # their delivery tags died with the channel; the broker redelivers them
             if self._stopping.is_set():
                 break
+            metrics.reconnecting(self.service, "consumer")
             if time.monotonic() - opened_at > 10:
                 backoff.reset()
             self._stopping.wait(backoff.next())
@@ -129,6 +131,7 @@ class ConsumerRunner:
             publisher.confirm_delivery()
             self._publisher = publisher
             tags = [channel.basic_consume(queue, self._receiver(queue)) for queue in self.queues]
+            metrics.connection(self.service, "consumer", up=True)
             log.info("consumer_started", extra={"queues": self.queues, "prefetch": self.prefetch})
             while not self._stopping.is_set():
                 connection.process_data_events(time_limit=0.2 if not self._pending else 0)
@@ -180,15 +183,17 @@ class ConsumerRunner:
         try:
             event = parse(delivery.body, max_bytes=limit)
         except InvalidEvent as exc:
-            self._dead_letter(delivery, channel, reason=str(exc), error_type="InvalidEvent", attempts=0)
+            self._dead_letter(delivery, channel, reason=str(exc), error_type="InvalidEvent", attempts=0,
+                              event_type=None)
             return
         accepted = self.accepted_types.get(delivery.queue)
         if accepted is not None and event.type not in accepted:
             # A partner-writable queue carrying another type is a forgery or a misrouting: never act on it.
             self._dead_letter(delivery, channel, reason=f"event type {event.type} not accepted on {delivery.queue}",
-                              error_type="UnexpectedEventType", attempts=0)
+                              error_type="UnexpectedEventType", attempts=0, event_type=event.type)
             return
-        with context.bound(correlation_id=event.correlationid, event_id=event.id), consuming_from(delivery.queue):
+        with context.bound(correlation_id=event.correlationid, event_id=event.id), consuming_from(delivery.queue), \
+                tracing.consuming(event, queue=delivery.queue, consumer=self.consumer) as span:
             handler = self.handlers.get(event.type)
             started = time.perf_counter()
             try:
@@ -201,18 +206,22 @@ class ConsumerRunner:
                         handler(session, event)
                         outcome = "processed"
             except PermanentError as exc:
+                tracing.handling_failed(span, exc, "dead_lettered")
                 self._dead_letter(delivery, channel, reason=str(exc)[:500], error_type="PermanentError",
-                                  attempts=self._attempts(delivery))
+                                  attempts=self._attempts(delivery), event_type=event.type)
                 return
             except Exception as exc:
                 if _is_infrastructure_error(exc):
                     raise
-                self._retry_or_dead_letter(delivery, channel, exc)
+                tracing.handling_failed(span, exc, "failed")
+                self._retry_or_dead_letter(delivery, channel, exc, event.type)
                 return
             failpoint("consumer.after_commit")
             channel.basic_ack(delivery.method.delivery_tag)
-            metrics.EVENTS_CONSUMED.labels(self.consumer, outcome).inc()
-            metrics.HANDLER_SECONDS.labels(self.consumer).observe(time.perf_counter() - started)
+            span.set_attribute("motcua.outcome", outcome)
+            metrics.consumed(self.consumer, event.type, outcome)
+            metrics.HANDLER_SECONDS.labels(self.consumer, metrics.event_type(event.type)).observe(
+                time.perf_counter() - started)
             log.debug("event_handled", extra={"event_id": event.id, "event_type": event.type, "outcome": outcome})
 
     def _first_time(self, session: Session, event: Event, queue: str) -> bool:
@@ -227,7 +236,7 @@ class ConsumerRunner:
     def _attempts(delivery: Delivery) -> int:
         return int((delivery.properties.headers or {}).get("x-motcua-attempts", 0))
 
-    def _retry_or_dead_letter(self, delivery: Delivery, channel, exc: Exception) -> None:
+    def _retry_or_dead_letter(self, delivery: Delivery, channel, exc: Exception, event_type: str) -> None:
         attempts = self._attempts(delivery)
         # Exception text may quote data; keep the class and a bounded message, never the body.
         reason = f"{type(exc).__name__}: {str(exc)[:300]}"
@@ -235,17 +244,20 @@ class ConsumerRunner:
             delay = self.retry_delays[attempts]
             self._republish(delivery, delay_queue(delivery.queue, delay), attempts + 1, reason, type(exc).__name__)
             channel.basic_ack(delivery.method.delivery_tag)
-            metrics.EVENTS_CONSUMED.labels(self.consumer, "retried").inc()
+            metrics.consumed(self.consumer, event_type, "retried")
             log.warning("event_retry_scheduled", extra={"event_id": delivery.properties.message_id,
                                                         "attempt": attempts + 1, "delay_s": delay,
                                                         "error": type(exc).__name__})
         else:
-            self._dead_letter(delivery, channel, reason=reason, error_type=type(exc).__name__, attempts=attempts)
+            self._dead_letter(delivery, channel, reason=reason, error_type=type(exc).__name__, attempts=attempts,
+                              event_type=event_type)
 
-    def _dead_letter(self, delivery: Delivery, channel, *, reason: str, error_type: str, attempts: int) -> None:
+    def _dead_letter(self, delivery: Delivery, channel, *, reason: str, error_type: str, attempts: int,
+                     event_type: str | None) -> None:
         self._republish(delivery, dead_letter_queue(delivery.queue), attempts, reason, error_type)
         channel.basic_ack(delivery.method.delivery_tag)
-        metrics.EVENTS_CONSUMED.labels(self.consumer, "dead_lettered").inc()
+        # A malformed message has no type to count it under: `unknown` (metrics.event_type).
+        metrics.consumed(self.consumer, event_type, "dead_lettered")
         log.error("event_dead_lettered", extra={"event_id": delivery.properties.message_id, "queue": delivery.queue,
                                                 "error": error_type, "reason": reason[:200]})
 

@@ -5,7 +5,7 @@ so an event exists if and only if the state change that caused it was committed.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from typing import Sequence
 
@@ -13,6 +13,7 @@ from sqlalchemy import Table, and_, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from .. import tracing
 from ..db import is_sqlite
 from ..events import Event
 
@@ -31,6 +32,8 @@ class OutboxRow:
     body: bytes
     correlation_id: str
     attempts: int
+    traceparent: str | None = None
+    tracestate: str | None = None
 
 
 class Outbox:
@@ -51,10 +54,17 @@ class Outbox:
         if not events:
             return
         now = _now()
+        # The span in hand (the request's, the consumed event's) goes into each event: its consumers continue
+        # the trace. An event that already names one keeps it.
+        traceparent, tracestate = tracing.current_trace()
+        if traceparent:
+            events = [(event if event.traceparent else replace(event, traceparent=traceparent, tracestate=tracestate),
+                       exchange, routing_key) for event, exchange, routing_key in events]
         session.execute(insert(self.table), [{
             "event_id": event.id, "event_type": event.type, "exchange": exchange or self.exchange,
             "routing_key": routing_key or event.type, "body": event.to_json(), "correlation_id": event.correlationid,
-            "created_at": now, "available_at": now, "attempts": 0} for event, exchange, routing_key in events])
+            "created_at": now, "available_at": now, "attempts": 0, "traceparent": event.traceparent,
+            "tracestate": event.tracestate} for event, exchange, routing_key in events])
 
 
 class OutboxStore:
@@ -78,7 +88,7 @@ class OutboxStore:
         stmt = (update(t).where(t.c.id.in_(candidates.scalar_subquery()))
                 .values(claimed_until=now + lease, claimed_by=self.relay_id, attempts=t.c.attempts + 1)
                 .returning(t.c.id, t.c.event_id, t.c.event_type, t.c.exchange, t.c.routing_key, t.c.body,
-                           t.c.correlation_id, t.c.attempts))
+                           t.c.correlation_id, t.c.attempts, t.c.traceparent, t.c.tracestate))
         with self.engine.begin() as conn:
             rows = [OutboxRow(*r) for r in conn.execute(stmt)]
         return sorted(rows, key=lambda r: r.id)

@@ -5,6 +5,9 @@ them all on a confirm-mode channel with `mandatory`, and marks sent only the one
 confirmed and did not return as unroutable. Everything else is released for another attempt.
 A crash anywhere means re-publishing, never losing: consumers deduplicate on the event id.
 
+Every few seconds (LAG_EVERY) it also measures the outbox's lag, the unsent rows and the age of the
+oldest, for the worker's /metrics: one small query, never one per event.
+
 pika's blocking adapter waits for each confirm (about 10x slower on this hardware, reliability.md
 §2.2), so the relay runs its own SelectConnection I/O loop in a thread of the worker process.
 """
@@ -13,6 +16,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import Counter
 from datetime import timedelta
 
 import pika
@@ -21,12 +25,14 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..broker.connection import parameters
 from ..events import CONTENT_TYPE
+from .. import tracing
 from ..faults import failpoint
 from . import metrics
 from .backoff import Backoff
 from .outbox import OutboxRow, OutboxStore
 
 log = logging.getLogger("motcua.relay")
+LAG_EVERY = 5.0  # seconds between two measures of the outbox lag
 
 
 class OutboxRelay:
@@ -47,10 +53,12 @@ class OutboxRelay:
         self._connection: pika.SelectConnection | None = None
         self._channel = None
         self._inflight: dict[int, OutboxRow] = {}
-        self._confirmed: list[int] = []
+        self._spans: dict = {}  # delivery tag → publish span, while tracing (tracing.py)
+        self._confirmed: list[OutboxRow] = []
         self._returned: set[str] = set()
         self._tag = 0
         self._next_purge = 0.0
+        self._next_lag = 0.0
         self._db_backoff = Backoff(initial=0.2, maximum=max_backoff)
 
     # -- lifecycle -----------------------------------------------------------------------------
@@ -60,13 +68,29 @@ class OutboxRelay:
         while not self._stopping.is_set():
             opened_at = time.monotonic()
             self._run_one_connection()
+            metrics.connection(self.name, "relay", up=False)
             if self._stopping.is_set():
                 break
+            metrics.reconnecting(self.name, "relay")
             if time.monotonic() - opened_at > 10:
                 backoff.reset()
             delay = backoff.next()
             log.warning("relay_reconnecting", extra={"delay_s": round(delay, 2)})
-            self._stopping.wait(delay)
+            self._wait_measuring(delay)
+
+    def _wait_measuring(self, delay: float) -> None:
+        """Wait out a reconnection delay, still measuring the lag: a broker that is away is exactly
+        when the outbox grows, and the alarm on it must see that."""
+        deadline = time.monotonic() + delay
+        while not self._stopping.is_set():
+            try:
+                self._measure_now_and_then()
+            except SQLAlchemyError:
+                pass  # the database is away too: the readiness alarm tells that one
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            self._stopping.wait(min(left, LAG_EVERY))
 
     def stop(self) -> None:
         """Thread-safe: finish the batch in flight, then close."""
@@ -80,6 +104,7 @@ class OutboxRelay:
 
     def _run_one_connection(self) -> None:
         self._inflight.clear()
+        self._spans.clear()
         self._returned.clear()
         self._confirmed = []
         self._tag = 0
@@ -112,6 +137,7 @@ class OutboxRelay:
         channel.add_on_close_callback(self._on_channel_closed)
         channel.add_on_return_callback(self._on_return)
         channel.confirm_delivery(ack_nack_callback=self._on_confirm, callback=lambda _frame: self._later(0))
+        metrics.connection(self.name, "relay", up=True)
         log.info("relay_started", extra={"window": self.batch_size})
 
     def _on_channel_closed(self, channel, reason) -> None:
@@ -134,6 +160,7 @@ class OutboxRelay:
             return
         try:
             self._purge_now_and_then()
+            self._measure_now_and_then()
             rows = self.store.claim(self.batch_size, self.lease)
             self._db_backoff.reset()
         except SQLAlchemyError as exc:
@@ -147,6 +174,9 @@ class OutboxRelay:
         for row in rows:
             self._tag += 1
             self._inflight[self._tag] = row
+            span = tracing.publish_span(row)
+            if span is not None:
+                self._spans[self._tag] = span
             self._channel.basic_publish(
                 row.exchange, row.routing_key, row.body, mandatory=True,
                 properties=pika.BasicProperties(
@@ -168,10 +198,14 @@ class OutboxRelay:
             row = self._inflight.pop(tag, None)
             if row is None:
                 continue
+            tracing.published(self._spans.pop(tag, None),
+                              None if acked and row.event_id not in self._returned else
+                              "unroutable" if acked else "nacked by broker")
             if acked and row.event_id not in self._returned:
-                self._confirmed.append(row.id)
+                self._confirmed.append(row)
             else:
-                self._release([row], "unroutable" if acked else "nacked by broker")
+                self._release([row], "unroutable" if acked else "nacked by broker",
+                              reason="unroutable" if acked else "nacked")
         if not self._inflight:
             self._settle(error=None)
             self._later(0)
@@ -181,23 +215,34 @@ class OutboxRelay:
         confirmed, self._confirmed = self._confirmed, []
         unconfirmed = list(self._inflight.values())
         self._inflight.clear()
+        for span in self._spans.values():
+            tracing.published(span, error or "not confirmed")
+        self._spans.clear()
         self._returned.clear()
         failpoint("relay.after_confirm")
         try:
-            self.store.mark_sent(confirmed)
-            metrics.EVENTS_PUBLISHED.labels(self.source).inc(len(confirmed))
+            self.store.mark_sent([row.id for row in confirmed])
+            for type_, count in Counter(metrics.event_type(row.event_type) for row in confirmed).items():
+                metrics.EVENTS_PUBLISHED.labels(self.name, type_).inc(count)
         except SQLAlchemyError as exc:
             # They stay claimed; when the lease runs out they are published again and deduplicated.
             log.warning("relay_mark_sent_failed", extra={"error": type(exc).__name__, "rows": len(confirmed)})
         if unconfirmed:
-            self._release(unconfirmed, error or "not confirmed", retry_now=True)
+            self._release(unconfirmed, error or "not confirmed", reason="unconfirmed", retry_now=True)
 
-    def _release(self, rows: list[OutboxRow], error: str, *, retry_now: bool = False) -> None:
+    def _release(self, rows: list[OutboxRow], error: str, *, reason: str, retry_now: bool = False) -> None:
+        metrics.PUBLISH_FAILURES.labels(self.name, reason).inc(len(rows))
         retry_in = timedelta(0) if retry_now else timedelta(seconds=min(60, 2 ** min(max(r.attempts for r in rows), 6)))
         try:
             self.store.release([r.id for r in rows], error=error, retry_in=retry_in)
         except SQLAlchemyError:
             pass  # the lease expires on its own
+
+    def _measure_now_and_then(self) -> None:
+        now = time.monotonic()
+        if now >= self._next_lag:
+            self._next_lag = now + LAG_EVERY
+            metrics.outbox_lag(self.name, *self.store.lag())
 
     def _purge_now_and_then(self) -> None:
         now = time.monotonic()

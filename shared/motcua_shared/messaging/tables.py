@@ -36,6 +36,10 @@ def outbox_table(metadata: MetaData) -> Table:
         Column("attempts", Integer, nullable=False, server_default=text("0")),
         Column("last_error", Text),
         Column("sent_at", DateTime(timezone=True)),
+        # W3C trace context the event was written under (also in its body): the relay's publish span
+        # continues that trace without decoding the body. Empty when tracing is off (tracing.py).
+        Column("traceparent", String(55)),
+        Column("tracestate", String(512)),
         Index("ix_outbox_pending", "id", postgresql_where=text("sent_at IS NULL"),
               sqlite_where=text("sent_at IS NULL")),
         Index("ix_outbox_sent_at", "sent_at"),

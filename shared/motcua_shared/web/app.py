@@ -11,7 +11,7 @@ import time
 
 from flask import Flask, g, request
 
-from .. import context
+from .. import context, tracing
 from ..service import Runtime, ServiceSpec
 from ..settings import Settings
 from . import ops, security_headers
@@ -26,6 +26,9 @@ CORRELATION_HEADER = "X-Correlation-ID"
 def create_service_app(spec: ServiceSpec, settings: Settings | None = None) -> Flask:
     runtime = Runtime(spec, settings)
     app = Flask(f"motcua_{spec.name}")
+    # Off unless OTEL_* asks (docs/tracing.md); hooked first, so the request's span encloses the rest.
+    if tracing.configure(f"motcua-{spec.name}-api", spec.version):
+        tracing.instrument_flask(app)
     app.json.ensure_ascii = False  # Vietnamese stays readable in every JSON answer
     app.json.sort_keys = False
     app.config.update(
@@ -55,6 +58,13 @@ def create_service_app(spec: ServiceSpec, settings: Settings | None = None) -> F
         cid = incoming if 8 <= len(incoming) <= 64 and incoming.replace("-", "").isalnum() else None
         context.bind(cid or context.new_correlation_id())
         return _refuse_nul()
+
+    if runtime.reference is not None:
+        # The newest imported reference set before the first request, then at most every
+        # MOTCUA_REFERENCE_REFRESH_SECONDS (not at creation: `openapi` builds the app without a database).
+        @app.before_request
+        def _newest_reference_set():
+            runtime.reference()
 
     @app.after_request
     def _finish(response):

@@ -14,7 +14,7 @@ import httpx
 from prometheus_client import Histogram
 from werkzeug.http import parse_options_header
 
-from motcua_shared import context
+from motcua_shared import context, tracing
 
 BACKEND_SECONDS = Histogram("motcua_console_backend_seconds", "Time the console waited for a service",
                             ["service", "method", "status"])
@@ -115,9 +115,13 @@ class ApiClient:
         extra = {"timeout": httpx.Timeout(timeout, connect=2.0)} if timeout else {}
         for attempt in range(attempts):
             started = time.perf_counter()
+            sent = self._headers(headers)
             try:
-                response = self.http.request(method, path, params=params, json=json, files=files,
-                                             headers=self._headers(headers), **extra)
+                # One CLIENT span per attempt; its traceparent goes along (tracing.py; off: nothing).
+                with tracing.http_client_span(self.service, method, sent) as span:
+                    response = self.http.request(method, path, params=params, json=json, files=files,
+                                                 headers=sent, **extra)
+                    tracing.responded(span, response.status_code)
             except httpx.HTTPError:
                 BACKEND_SECONDS.labels(self.service, method, "unreachable").observe(time.perf_counter() - started)
                 if attempt + 1 < attempts:
