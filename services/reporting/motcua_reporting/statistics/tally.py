@@ -1,7 +1,7 @@
 """The thirteen columns of Biểu 06/VPCP/KSTT (Circular 01/2020/TT-VPCP) for one row of the report."""
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 from .placement import Placement
 
@@ -39,10 +39,6 @@ class Tally:
     def add(self, placement: Placement) -> None:
         setattr(self, placement.intake, getattr(self, placement.intake) + 1)
         setattr(self, placement.outcome, getattr(self, placement.outcome) + 1)
-
-    def merge(self, other: "Tally") -> None:
-        for field in fields(self):
-            setattr(self, field.name, getattr(self, field.name) + getattr(other, field.name))
 
     def groups(self) -> dict[str, dict[str, int]]:
         """The contract's shape (contracts.md §5): received, resolved, in_progress."""
