@@ -4,8 +4,17 @@
 #   docker build -t motcua:local .
 #
 # Dependencies come from requirements.lock exactly (the same pins as `make run` and CI), then the
-# seven project packages are installed with --no-deps, so nothing unpinned ever enters the image.
-FROM python:3.11-slim
+# seven project packages are installed with --no-deps, so nothing unpinned ever enters the image. Only the
+# production lock: the test and development tools (requirements-dev.lock) never enter it.
+#
+# The base is pinned by the digest of its multi-platform index (python:3.11.16-slim on Debian trixie), so
+# a rebuild gets the same system; moving to a newer base is a reviewed change (docs/releases.md).
+FROM python:3.11-slim@sha256:9c900dea9e8fb7e16277c179b555cc72d29a352dbc33cff48ad5a0412fd5bfc7
+
+# The release (shared/motcua_shared/VERSION; a test keeps the two equal). `docker inspect` shows it.
+ARG MOTCUA_VERSION=1.0.0
+LABEL org.opencontainers.image.title="motcua" \
+      org.opencontainers.image.version="${MOTCUA_VERSION}"
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \

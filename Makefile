@@ -6,7 +6,7 @@ SERVICES := intake routing notification postal reporting
 PACKAGES := $(SERVICES) console
 STAMP := $(VENV)/.installed
 
-.PHONY: run test fuzz test-fast test-browser screenshots token demo import bench load faults docs calendar-check audit clean help
+.PHONY: dev-certs run test fuzz test-fast test-browser screenshots token demo import bench load faults docs calendar-check reference-check audit secrets clean help
 
 help:
 	@echo "make run     start all five services (API + worker each) and the console in the foreground"
@@ -20,14 +20,18 @@ help:
 	@echo "make test-browser   the console's journeys in headless Chromium (also part of make test)"
 	@echo "make screenshots    regenerate docs/screenshots/ (the console's main pages) on a live system"
 	@echo "make calendar-check DIR=path   check yearly calendar files (YYYY.csv) before installing them (no DIR: the shipped files and MOTCUA_CALENDAR_DIR)"
+	@echo "make reference-check DIR=path   check a reference data set (units, agencies, procedures, calendar/) before mounting or importing it"
+	@echo "make dev-certs      a trial CA and the proxy's, broker's and partners' certificates under deploy/tls (docs/tls.md)"
 	@echo "make docs    regenerate docs/configuration.md, docs/events (AsyncAPI, JSON Schemas), docs/openapi, broker definitions"
+	@echo "make secrets write .env beside docker-compose.yml with fresh random secrets (FORCE=1 replaces it, keeping a dated backup)"
+	@echo "make backup  a base backup of the PostgreSQL cluster and the retention; make restore BACKUP=... DATA=... [TARGET_TIME=...] (docs/backups.md)"
 	@echo "make fuzz    the fuzzers with ten times the examples of make test (long)"
-	@echo "make audit   pip-audit over requirements.lock (known vulnerabilities fail it; no network only says so)"
+	@echo "make audit   pip-audit over requirements.lock and requirements-dev.lock (known vulnerabilities fail it; no network only says so)"
 
-$(STAMP): requirements.lock shared/pyproject.toml $(foreach s,$(PACKAGES),services/$(s)/pyproject.toml)
+$(STAMP): requirements.lock requirements-dev.lock shared/pyproject.toml $(foreach s,$(PACKAGES),services/$(s)/pyproject.toml)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet -r requirements.lock -r requirements-dev.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e shared $(foreach s,$(PACKAGES),-e services/$(s))
 	touch $(STAMP)
 
@@ -73,16 +77,48 @@ faults: $(STAMP)
 calendar-check: $(STAMP)
 	$(BIN)/python -m motcua_shared.workcal check $(or $(DIR),$(MOTCUA_CALENDAR_DIR))
 
+# The same check a service makes at start and intake makes on import (docs/reference-data.md).
+reference-check: $(STAMP)
+	$(BIN)/python -m motcua_shared.reference check $(or $(DIR),$(MOTCUA_REFERENCE_DIR))
+
 docs: $(STAMP)
 	$(BIN)/python -m motcua_shared.settings > docs/configuration.md
 	$(BIN)/python -m motcua_shared.broker.definitions > deploy/rabbitmq/definitions.json
+	$(BIN)/python -m motcua_shared.proxy_map > deploy/proxy/Caddyfile
 	$(BIN)/python -m motcua_shared.events.documents docs/events
 	for s in $(SERVICES); do $(BIN)/python -m motcua_$$s openapi > docs/openapi/$$s.json; done
+	$(BIN)/python -m motcua_shared.published > shared/motcua_shared/published_values.json
 
-# Known vulnerabilities in the pinned dependencies (scripts/audit.py: an unreachable service is reported,
+# A trial CA with the proxy's, the broker's and the partners' certificates under deploy/tls (docs/tls.md);
+# CERT_ARGS='--host motcua.example.gov.vn --force'. A province installs its own instead.
+dev-certs: $(STAMP)
+	$(BIN)/python scripts/dev_certs.py $(CERT_ARGS)
+
+# Known vulnerabilities in the pinned dependencies, production and development locks (scripts/audit.py: an unreachable service is reported,
 # never a failure).
 audit: $(STAMP)
 	$(BIN)/python scripts/audit.py $(AUDIT_ARGS)
+
+# Standard library only: runs on a fresh server before anything is installed (scripts/make_secrets.py).
+secrets:
+	$(PYTHON) scripts/make_secrets.py $(if $(FORCE),--force)
+
+# Point-in-time recovery (docs/backups.md): a base backup of the PostgreSQL cluster (PGHOST, PGPORT, PGUSER),
+# then the retention (BACKUP_KEEP newest, default 7, and the WAL they need); a restore into a FRESH data
+# directory (BACKUP=dir DATA=dir [TARGET_TIME='2026-12-07 08:00:00+07']); the long restore test.
+.PHONY: backup restore restore-test
+BACKUP_DIR ?= var/backups
+ARCHIVE_DIR ?= var/pg-archive
+backup:
+	scripts/backup/base-backup.sh "$(BACKUP_DIR)"
+	scripts/backup/prune.sh "$(BACKUP_DIR)" "$(ARCHIVE_DIR)" $(BACKUP_KEEP)
+
+restore:
+	@test -n "$(BACKUP)" -a -n "$(DATA)" || { echo "usage: make restore BACKUP=var/backups/<stamp> DATA=<new data dir> [TARGET_TIME='...']"; exit 2; }
+	scripts/backup/restore.sh "$(BACKUP)" "$(DATA)" --archive "$(ARCHIVE_DIR)" $(if $(TARGET_TIME),--target-time "$(TARGET_TIME)")
+
+restore-test: $(STAMP)
+	MOTCUA_RESTORE_TEST_LONG=1 $(BIN)/python -m pytest tests/integration/test_backup_restore.py $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) var

@@ -14,7 +14,7 @@ withdrawn; about 3 events each), cut into parts of `--part-size` dossiers:
    timeline, dossiers rows), one transaction per part as the worker runs it;
 3. again: the first parts delivered once more under new envelopes (intake re-publishing after a crash):
    nothing is recomputed;
-4. rebuild: `rebuild()` from the event store (the parts re-expanded).
+4. rebuild: the rebuild job's chunks (`run_to_end()`) from the event store (the parts re-expanded).
 
 Only 127.0.0.1 is contacted; everything created is removed at the end, also on Ctrl-C.
 """
@@ -41,7 +41,7 @@ from motcua_shared.workcal import WorkingCalendar
 
 from motcua_reporting.handlers import store_and_project
 from motcua_reporting.models import dossier_timeline, dossiers
-from motcua_reporting.projection.rebuild import rebuild
+from motcua_reporting.projection.rebuild import run_to_end
 
 from reporting_projection import POSTGRES_URL, Databases, reception  # same directory
 
@@ -163,13 +163,12 @@ def apply(url: str, parts: list[Event]) -> dict:
 def rebuilt(url: str) -> dict:
     engine = make_engine(url)
     started, cpu = time.perf_counter(), time.process_time()
-    with session_factory(engine).begin() as session:
-        result = rebuild(session)
+    result = run_to_end(session_factory(engine))
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     engine.dispose()
-    return {**result.as_dict(), "seconds": round(elapsed, 2),
-            "ms_per_dossier": round(elapsed / max(result.dossiers, 1) * 1000, 3),
-            "client_cpu_ms_per_dossier": round(cpu / max(result.dossiers, 1) * 1000, 3)}
+    return {**result, "seconds": round(elapsed, 2),
+            "ms_per_dossier": round(elapsed / max(result["dossiers"], 1) * 1000, 3),
+            "client_cpu_ms_per_dossier": round(cpu / max(result["dossiers"], 1) * 1000, 3)}
 
 
 def main() -> None:

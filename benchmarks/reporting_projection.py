@@ -14,7 +14,8 @@ stores and counts but does not project:
    it, over the first `--live-events` events (stopped after `--live-seconds`), beside the same
    transactions doing only what reporting did before the projection (`store_event`: keep and count);
 2. rebuild: `--events` events written in bulk straight into a second fresh database's event_store,
-   then `rebuild()` timed (the admin endpoint and `python -m motcua_reporting.rebuild` run it);
+   then the rebuild job's chunks timed (`run_to_end()`; the admin endpoint and `python -m
+   motcua_reporting rebuild` run the same chunks as a job);
 3. queries on the rebuilt projection: the year's Biểu 06 summary and its monthly trend for the
    district, as the API computes them.
 
@@ -45,7 +46,7 @@ from motcua_shared.workcal import WorkingCalendar
 
 from motcua_reporting.handlers import store_and_project, store_event
 from motcua_reporting.models import event_store
-from motcua_reporting.projection.rebuild import rebuild
+from motcua_reporting.projection.rebuild import run_to_end
 from motcua_reporting.service import SPEC
 from motcua_reporting.statistics.period import Period
 from motcua_reporting.statistics.report import Report
@@ -221,11 +222,10 @@ def bulk_load(url: str, events: list[Event]) -> float:
 def rebuilt(url: str) -> dict:
     engine = make_engine(url)
     started = time.perf_counter()
-    with session_factory(engine).begin() as session:
-        result = rebuild(session)
+    result = run_to_end(session_factory(engine))
     elapsed = time.perf_counter() - started
     engine.dispose()
-    return {**result.as_dict(), "seconds": round(elapsed, 2), "events_per_second": round(result.events / elapsed)}
+    return {**result, "seconds": round(elapsed, 2), "events_per_second": round(result["events"] / elapsed)}
 
 
 def queries(url: str) -> dict:

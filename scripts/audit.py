@@ -1,4 +1,5 @@
-"""`make audit`: pip-audit over requirements.lock, the exact pins every process and the image run.
+"""`make audit`: pip-audit over requirements.lock (the exact pins every process and the image run) and
+requirements-dev.lock (the test and development tools installed beside them by `make` and CI).
 
 pip-audit asks a vulnerability service on the network (PyPI's JSON API by default) about each pin. The
 lock is fully pinned, so nothing is installed or resolved (`--no-deps --disable-pip`). The outcome:
@@ -19,7 +20,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-LOCK = ROOT / "requirements.lock"
+LOCKS = (ROOT / "requirements.lock", ROOT / "requirements-dev.lock")
 UNREACHABLE = "pip-audit: vulnerability service unreachable"
 # What pip-audit's errors say when the service cannot be reached at all.
 NETWORK_SIGNS = ("ConnectionError", "NameResolutionError", "Max retries exceeded", "timed out", "ServiceError",
@@ -27,8 +28,8 @@ NETWORK_SIGNS = ("ConnectionError", "NameResolutionError", "Max retries exceeded
 
 
 def main() -> int:
-    command = [sys.executable, "-m", "pip_audit", "-r", str(LOCK), "--no-deps", "--disable-pip", "--format", "json",
-               "--progress-spinner", "off", *sys.argv[1:]]
+    command = [sys.executable, "-m", "pip_audit", *(arg for lock in LOCKS for arg in ("-r", str(lock))),
+               "--no-deps", "--disable-pip", "--format", "json", "--progress-spinner", "off", *sys.argv[1:]]
     done = subprocess.run(command, capture_output=True, text=True)
     lines, code = verdict(done.stdout, done.stderr, done.returncode)
     print("\n".join(lines))

@@ -2,6 +2,8 @@
 the procedure catalogue (intake) and the services' reachability."""
 from __future__ import annotations
 
+import re
+
 from motcua_testing.system import System
 
 from console.support import page, post_form
@@ -99,7 +101,28 @@ def test_the_system_page_shows_each_service_reachable_and_rebuilds_reports(conso
         assert "Hoạt động" in soup.find("tr", attrs={"data-service": service}).get_text()
     answer = post_form(client, "/quan-tri/he-thong/tinh-lai-bao-cao", {}, form_page="/quan-tri/he-thong")
     assert answer.status_code == 303
-    assert "Đã tính lại số liệu báo cáo" in page(client.get("/quan-tri/he-thong")).get_text()
+    # Reporting queued the rebuild as a job: its page follows it (console.js polls the JSON beside it).
+    status_page = answer.headers["Location"]
+    assert re.fullmatch(r"/quan-tri/he-thong/tinh-lai-bao-cao/[0-9a-f-]{36}", status_page), status_page
+    queued = page(client.get(status_page))
+    assert "Đang chờ" in queued.find(attrs={"data-progress-status": True}).get_text()
+    assert queued.find("meta", attrs={"http-equiv": "refresh"}) is not None or queued.find("noscript")
+    # Asking again while it waits follows the same job instead of starting another.
+    again = post_form(client, "/quan-tri/he-thong/tinh-lai-bao-cao", {}, form_page="/quan-tri/he-thong")
+    assert again.headers["Location"] == status_page
+    # Reporting's worker runs it between deliveries.
+    reporting = console.services["reporting"].extensions["motcua"]
+    [jobs] = [job for job in reporting.spec.periodic(reporting) if job.name == "jobs"]
+    polled = client.get(status_page + "/tien-do").get_json()
+    for _ in range(30):
+        jobs.run(reporting.sessions)
+        polled = client.get(status_page + "/tien-do").get_json()
+        if polled["done"]:
+            break
+    assert polled["status"] == "done" and polled["applied"] == polled["goal"]
+    assert polled["summary"].startswith("Hoàn tất: đã tính lại số liệu từ")
+    assert "Hoàn tất" in page(client.get(status_page)).find(attrs={"data-progress-status": True}).get_text()
+    assert client.get("/quan-tri/he-thong/tinh-lai-bao-cao/00000000-0000-4000-8000-000000000000").status_code == 404
 
 
 def test_an_unreachable_service_is_shown_as_such(console):

@@ -6,6 +6,7 @@ import importlib
 import pytest
 from openapi_spec_validator import validate
 
+from motcua_shared import __version__
 from motcua_shared.settings import SERVICES
 
 from motcua_testing.system import System
@@ -14,7 +15,8 @@ from motcua_testing.system import System
 @pytest.mark.parametrize("service", SERVICES)
 def test_operations_endpoints(system, service):
     client = system.client(service)
-    assert client.get("/healthz").get_json() == {"status": "ok", "service": service}
+    # The release is in the health answer (docs/releases.md), the same as the OpenAPI document's.
+    assert client.get("/healthz").get_json() == {"status": "ok", "service": service, "version": __version__}
 
     ready = client.get("/readyz")
     assert ready.status_code == 200, ready.get_json()
@@ -29,7 +31,7 @@ def test_operations_endpoints(system, service):
 
     spec = client.get("/openapi.json").get_json()
     validate(spec)
-    assert spec["info"]["title"].startswith("motcua")
+    assert spec["info"]["title"].startswith("motcua") and spec["info"]["version"] == __version__
 
     docs = client.get("/docs")
     assert docs.status_code == 200 and "text/html" in docs.content_type

@@ -29,6 +29,12 @@ class Reporting:
             with self.runtime.sessions.begin() as session:
                 store_and_project(session, event)
 
+    def run_jobs(self, max_chunks: int | None = None) -> int:
+        """What the worker does between deliveries: run the queued background jobs (the rebuild)."""
+        from motcua_reporting.jobs import jobs
+
+        return jobs(self.runtime).work("test-worker", budget=300, max_chunks=max_chunks)
+
     def get(self, path: str, *, role: str | None = "leader", officer: str | None = "126", **params):
         """GET as an officer with `role` at unit `officer` (the district of Sông Mã by default)."""
         headers = {"Authorization": f"Bearer {System.token(role, unit=officer)}"} if role else {}

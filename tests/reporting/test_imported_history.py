@@ -179,7 +179,7 @@ def test_a_rebuild_after_an_import_gives_the_same_rows(reporting):
     before = reporting.snapshot()
     answer = rebuild(reporting)
     assert answer.status_code == 200, answer.get_json()
-    body = answer.get_json()
+    body = answer.get_json()["result"]
     assert body["events"] == len(live_events(LIVE)) + 3
     assert body["dossiers"] == len(history.stories())
     assert body["timeline_entries"] == len(history.events())

@@ -152,6 +152,7 @@ def test_dossiers_in_progress_on_1_july_2025_go_on_at_the_successor_agencies(sys
     # ... and the administrator's command the historical one.
     first = transition_command(system)
     assert first.returncode == 0, first.stdout + first.stderr
+    assert "Chuyển giao hồ sơ 01/07/2025: 4/4 tuyến (100%)" in first.stderr  # plain progress lines: not a terminal
     assert ("routes checked: 4; routes handed over: 1; steps handed over: 2; steps without a successor: 0"
             in first.stdout)
     for code in (LIVE, HISTORICAL):

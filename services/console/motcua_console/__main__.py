@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from motcua_shared import logs, migrations
+from motcua_shared import __version__, logs, migrations
 from motcua_shared.service import Runtime
 
 from .service import SPEC
@@ -60,6 +60,7 @@ def _accounts(runtime, args) -> int:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="motcua-console", description=SPEC.description)
+    parser.add_argument("--version", action="version", version=f"motcua-console {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("api")
     sub.add_parser("migrate")

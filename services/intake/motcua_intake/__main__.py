@@ -22,6 +22,14 @@ def main() -> None:
 
         print(new_encryption_key())
         return
+    if sys.argv[1:2] == ["after-restore"]:  # after a restore of intake's database (docs/backups.md)
+        from .after_restore import main as after_restore
+
+        sys.exit(after_restore(sys.argv[2:]))
+    if sys.argv[1:2] == ["reference"]:  # import a reference set (docs/reference-data.md)
+        from .reference_import import main as reference
+
+        sys.exit(reference(sys.argv[2:]))
     if sys.argv[1:2] == ["import"]:
         from .imports.command import main as import_file
 

@@ -5,6 +5,8 @@ from sqlalchemy import (JSON, BigInteger, Boolean, Column, Date, DateTime, Index
                         UniqueConstraint, false, text)
 
 from motcua_shared.db import new_metadata
+from motcua_shared.jobs import jobs_table
+from motcua_shared.reference.store import reference_sets_table
 from motcua_shared.messaging import inbox_table, outbox_table
 from motcua_shared.messaging.tables import ID
 
@@ -127,6 +129,16 @@ logbook_sequences = Table(
     Column("last_value", Integer, nullable=False),
 )
 
+# The database server this database was last numbered on (restore_guard.py). A restore or a fail-over
+# changes it, and intake then numbers nothing until `motcua_intake after-restore` has moved the counters
+# past every code and logbook number already given out (after_restore.py).
+restore_guard = Table(
+    "restore_guard", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("server_identity", String(200), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+)
+
 # One row per thing that happened to a dossier: every change of status, and the hand-overs and notices
 # that change none (handed to the post, apology, failed delivery).
 history = Table(
@@ -195,3 +207,9 @@ import_records = Table(
     Index("ix_import_records_pending", "import_id", "line", postgresql_where=text("NOT applied"),
           sqlite_where=text("NOT applied")),
 )
+
+# The reference data sets imported at intake, as this service keeps them (docs/reference-data.md).
+reference_sets = reference_sets_table(metadata)
+
+# Background jobs (motcua_shared.jobs): re-keying the identity numbers (rehash.py).
+jobs = jobs_table(metadata)

@@ -27,11 +27,11 @@ def _handlers():
 
 def _periodic(runtime: Runtime):
     """The worker applies staged imports (an upload, or a command that was interrupted) in the background,
-    and flags online and postal submissions the desk has left past its time limit (acceptance.py)."""
-    from . import acceptance
+    runs the queued jobs (rehash.py), and flags online and postal submissions the desk has left past its time limit (acceptance.py)."""
+    from . import acceptance, rehash
     from .imports.worker_job import job
 
-    return [job(runtime), acceptance.job(runtime)]
+    return [job(runtime), acceptance.job(runtime), *rehash.periodic(runtime)]
 
 
 def _seed(runtime: Runtime) -> None:

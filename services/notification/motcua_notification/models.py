@@ -19,6 +19,7 @@ from sqlalchemy import (JSON, Boolean, Column, Date, DateTime, ForeignKey, Index
                         UniqueConstraint, false, text, true)
 
 from motcua_shared.db import new_metadata
+from motcua_shared.reference.store import reference_sets_table
 from motcua_shared.messaging import inbox_table, outbox_table
 from motcua_shared.messaging.tables import ID
 
@@ -95,6 +96,9 @@ messages = Table(
     Column("claimed_until", DateTime(timezone=True)),
     Column("claimed_by", String(120)),
     Column("provider", String(40)),
+    # Where the accepting provider was: smtp:<host>:<port>, sms:<host>, zalo:<host>; dev_sink:<...> for
+    # a development catcher, whose "delivered" reached nobody (providers/identity.py).
+    Column("accepted_by", String(200)),
     Column("provider_reference", String(120)),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("sent_at", DateTime(timezone=True)),
@@ -173,3 +177,6 @@ unconfirmed_sends = Table(
     Column("dossier_code", String(60), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
+
+# The reference data sets imported at intake, as this service keeps them (docs/reference-data.md).
+reference_sets = reference_sets_table(metadata)

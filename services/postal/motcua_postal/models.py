@@ -13,6 +13,7 @@ from sqlalchemy import (Boolean, Column, DateTime, ForeignKey, Index, Integer, S
                         false, text)
 
 from motcua_shared.db import new_metadata
+from motcua_shared.reference.store import reference_sets_table
 from motcua_shared.messaging import inbox_table, outbox_table
 from motcua_shared.messaging.tables import ID
 
@@ -103,3 +104,6 @@ shipment_history = Table(
     # False for a report that changed nothing (a duplicate, a late one, one after the end).
     Column("effective", Boolean, nullable=False),
 )
+
+# The reference data sets imported at intake, as this service keeps them (docs/reference-data.md).
+reference_sets = reference_sets_table(metadata)

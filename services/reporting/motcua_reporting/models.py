@@ -1,11 +1,13 @@
 """Reporting's own database: the store of every event consumed, and the projections built from it.
 
 The event store is the truth; everything else here can be dropped and rebuilt from it
-(`POST /api/v1/admin/projections/rebuild`, `python -m motcua_reporting.rebuild`).
+(`POST /api/v1/admin/projections/rebuild`, `python -m motcua_reporting rebuild`: docs/jobs.md).
 """
-from sqlalchemy import JSON, BigInteger, Boolean, Column, DateTime, Integer, String, Table
+from sqlalchemy import JSON, BigInteger, Boolean, Column, DateTime, Index, Integer, String, Table
 
 from motcua_shared.db import new_metadata
+from motcua_shared.jobs import jobs_table
+from motcua_shared.reference.store import reference_sets_table
 from motcua_shared.messaging import inbox_table, outbox_table
 from motcua_shared.province_calendar import overrides_table
 
@@ -25,6 +27,8 @@ event_store = Table(
     # statistics need, kept forever; names, contacts and addresses are not (migration 0005 erased the old).
     Column("data", JSON, nullable=False),
     Column("stored_at", DateTime(timezone=True), nullable=False),
+    # The rebuild reads the store in this order, a chunk at a time (projection.rebuild).
+    Index("ix_event_store_stored_at_event_id", "stored_at", "event_id"),
 )
 
 # A projection: one running total per event type. Incremented, never recomputed in place, so an
@@ -87,3 +91,22 @@ dossiers = Table(
     Column("paid_online", Boolean),  # a payment recorded as made online (Decision 766 §3.6)
     Column("clock", JSON, nullable=False),  # deadlines, pauses and apology: see projection.clock
 )
+
+# The reference data sets imported at intake, as this service keeps them (docs/reference-data.md).
+reference_sets = reference_sets_table(metadata)
+
+# Background jobs (motcua_shared.jobs): the projection rebuild.
+jobs = jobs_table(metadata)
+
+# The rebuild's work tables (projection.rebuild): the projections are rebuilt here in resumable chunks,
+# then copied over the live ones in one short transaction, so reports read the old figures until then.
+# Indexed only as the rebuild reads them. `rebuild_seen`: every event the rebuild has taken in, so the
+# last step finds, by difference, the events committed meanwhile whatever their place in the store.
+rebuild_timeline = Table(
+    "rebuild_timeline", metadata,
+    *(Column(c.name, c.type, primary_key=c.primary_key, nullable=c.nullable, index=c.name == "code")
+      for c in dossier_timeline.c))
+rebuild_dossiers = Table(
+    "rebuild_dossiers", metadata,
+    *(Column(c.name, c.type, primary_key=c.primary_key, nullable=c.nullable) for c in dossiers.c))
+rebuild_seen = Table("rebuild_seen", metadata, Column("event_id", String(36), primary_key=True))

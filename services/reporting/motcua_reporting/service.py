@@ -18,6 +18,12 @@ def _handlers():
     return HANDLERS
 
 
+def _periodic(runtime):
+    from .jobs import periodic
+
+    return periodic(runtime)
+
+
 SPEC = ServiceSpec(
     name="reporting",
     title="motcua — Báo cáo thống kê (reporting)",
@@ -26,5 +32,6 @@ SPEC = ServiceSpec(
     migrations=Path(__file__).parent / "migrations",
     blueprints=_blueprints,
     handlers=_handlers,
+    periodic=_periodic,
     settings=config.SETTINGS,
 )

@@ -48,6 +48,7 @@ import logging
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from typing import Callable
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -315,7 +316,7 @@ def successor_step(session: Session, step: dict) -> dict | None:
 
 
 # -- when it runs ---------------------------------------------------------------------------------
-def _candidates(sessions: sessionmaker, *, everything: bool, after_id: int) -> list[int]:
+def _conditions(*, everything: bool, after_id: int = 0) -> list:
     conditions = [dossier_routes.c.status.in_(ROUTE_OPEN), dossier_routes.c.id > after_id,
                   dossier_routes.c.received_at < TRANSITION_AT]
     if not everything:
@@ -324,19 +325,33 @@ def _candidates(sessions: sessionmaker, *, everything: bool, after_id: int) -> l
         # command): its answers may still be on their way with their past times.
         conditions += [dossier_routes.c.transition_checked_at.is_(None), dossier_routes.c.historical.is_(False),
                        dossier_routes.c.recorded_at < TRANSITION_AT]
+    return conditions
+
+
+def _candidates(sessions: sessionmaker, *, everything: bool, after_id: int) -> list[int]:
     with sessions() as session:
-        return list(session.execute(select(dossier_routes.c.id).where(*conditions)
+        return list(session.execute(select(dossier_routes.c.id).where(*_conditions(everything=everything,
+                                                                                    after_id=after_id))
                                     .order_by(dossier_routes.c.id).limit(BATCH)).scalars())
 
 
-def run(runtime, sessions: sessionmaker, now: datetime, *, everything: bool = False) -> Summary:
+def count_candidates(sessions: sessionmaker, *, everything: bool = True) -> int:
+    """How many routes `run` will check (the command's progress bar)."""
+    with sessions() as session:
+        return session.execute(select(func.count()).select_from(dossier_routes)
+                               .where(*_conditions(everything=everything))).scalar_one()
+
+
+def run(runtime, sessions: sessionmaker, now: datetime, *, everything: bool = False,
+        on_route: Callable[[int], None] | None = None) -> Summary:
     """Hand over every route received before 01/07/2025 still open, historical ones included
     (`everything`: the command), or the live ones the sweep has not checked yet; nothing before
-    01/07/2025 00:00. One transaction per route."""
+    01/07/2025 00:00. One transaction per route; `on_route(routes done so far)` after each."""
     summary = Summary()
     if now < TRANSITION_AT:
         return summary
     after_id = 0
+    done = 0
     while ids := _candidates(sessions, everything=everything, after_id=after_id):
         for route_id in ids:
             try:
@@ -347,6 +362,9 @@ def run(runtime, sessions: sessionmaker, now: datetime, *, everything: bool = Fa
             except Exception as exc:  # one route the data cannot place must not hold back the others
                 log.exception("transition_route_failed", extra={"route_id": route_id})
                 summary.unresolved.append((f"route {route_id}", 0, f"{type(exc).__name__}: {exc}"))
+            done += 1
+            if on_route is not None:
+                on_route(done)
         after_id = ids[-1]
     if summary.steps_handed_over or summary.unresolved:
         log.info("transition_run", extra={"checked": summary.checked, "routes": summary.routes_handed_over,

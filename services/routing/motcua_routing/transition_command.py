@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import argparse
 
+import sys
+
 from motcua_shared import logs
+from motcua_shared.progress import Bar
 from motcua_shared.service import Runtime
 
 from . import clock, transition
@@ -21,13 +24,19 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="motcua-routing transition", description=__doc__.splitlines()[0])
     parser.parse_args(argv)
     runtime = Runtime(SPEC)
-    logs.configure(SPEC.name, "transition", runtime.settings.log_level)
+    # The JSON log lines would break the progress bar (standard error): only warnings and errors.
+    logs.configure(SPEC.name, "transition", "WARNING")
     try:
         now = clock.now(runtime.settings)
         if now < transition.TRANSITION_AT:
             print(f"nothing to do before {transition.TRANSITION_AT.isoformat()} (service clock {now.isoformat()})")
             return 2
-        summary = transition.run(runtime, runtime.sessions, now, everything=True)
+        bar = Bar(sys.stderr, "Chuyển giao hồ sơ 01/07/2025", transition.count_candidates(runtime.sessions),
+                  unit="tuyến")
+        try:
+            summary = transition.run(runtime, runtime.sessions, now, everything=True, on_route=bar.update)
+        finally:
+            bar.close()
     finally:
         runtime.close()
     print(f"routes checked: {summary.checked}; routes handed over: {summary.routes_handed_over}; "

@@ -1,7 +1,7 @@
 """reporting: Biểu 06 and the Decision 766 indicators, their breakdowns, trends and dossier lists."""
 from __future__ import annotations
 
-from .base import ApiClient, Raw
+from .base import ApiClient, Conflict, Raw
 
 REPORTS = ("summary", "indicators", "trend", "breakdown", "dossiers")
 DOWNLOADS = {"csv": "text/csv",
@@ -41,5 +41,17 @@ class ReportingClient(ApiClient):
                            page_size=page_size, **filters)
 
     def rebuild(self) -> dict:
-        return self.post("/api/v1/admin/projections/rebuild")
+        """Queue the rebuild (202): the job, which reporting's worker runs. A rebuild already queued or
+        running answers 409 `job_running` with its id: that one is returned instead."""
+        try:
+            return self.post("/api/v1/admin/projections/rebuild")
+        except Conflict as running:
+            job_id = running.problem.raw.get("job") if running.problem else None
+            if running.problem is None or running.problem.code != "job_running" or not isinstance(job_id, str):
+                raise
+            return self.job(job_id)
+
+    def job(self, job_id: str) -> dict:
+        """A background job and its progress (404 `job_not_found` as NotFound)."""
+        return self.get(f"/api/v1/admin/jobs/{job_id}")
 

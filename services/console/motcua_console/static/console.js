@@ -72,7 +72,7 @@
             status.textContent = answer.status_text;
             summaryText.textContent = answer.summary + (answer.finished_at ? " Xong lúc " + answer.finished_at + "." : "");
             if (answer.done) {
-              status.className = "tag tag--green";
+              status.className = answer.failed ? "tag tag--red" : "tag tag--green";
               progress.setAttribute("data-done", "true");
               if (reload) { reload.hidden = true; }
             } else {

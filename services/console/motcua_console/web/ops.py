@@ -9,7 +9,7 @@ from flask import Blueprint, Response, current_app, jsonify
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
 from sqlalchemy import text
 
-from motcua_shared import migrations
+from motcua_shared import __version__, migrations
 
 from ..permissions import public
 from .context import runtime
@@ -20,7 +20,7 @@ bp = Blueprint("ops", __name__)
 @bp.get("/healthz")
 @public
 def healthz():
-    return jsonify(status="ok", service="console")
+    return jsonify(status="ok", service="console", version=__version__)
 
 
 @bp.get("/readyz")

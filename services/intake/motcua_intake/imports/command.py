@@ -23,6 +23,7 @@ from typing import Callable, TextIO
 from zoneinfo import ZoneInfo
 
 from motcua_shared import logs
+from motcua_shared.progress import Bar
 from motcua_shared.service import Runtime
 
 from ..desk import Desk
@@ -43,45 +44,13 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-class _Bar:
-    """rich's progress bar on a terminal; a plain line every tenth of the way otherwise (logs, CI)."""
-
-    def __init__(self, stream: TextIO, total: int, done: int):
-        self.stream, self.total, self.shown = stream, max(total, 1), -1
-        self.progress = None
-        if stream.isatty():
-            from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-            self.progress = Progress(TextColumn("Đang nhập hồ sơ"), BarColumn(), MofNCompleteColumn(),
-                                     TimeRemainingColumn(), console=Console(file=stream), transient=False)
-            self.task = self.progress.add_task("import", total=self.total, completed=done)
-            self.progress.start()
-        else:
-            self.update(done)
-
-    def update(self, done: int) -> None:
-        if self.progress is not None:
-            self.progress.update(self.task, completed=done)
-            return
-        tenth = done * 10 // self.total
-        if tenth != self.shown:
-            self.shown = tenth
-            print(f"Đã nhập {done}/{self.total} hồ sơ ({done * 100 // self.total}%)", file=self.stream, flush=True)
-
-    def close(self) -> None:
-        if self.progress is not None:
-            self.progress.stop()
-
-
 def _apply(runtime: Runtime, desk: Desk, row: dict, err: TextIO, out: TextIO) -> int:
     to_apply = row["total"] - row["already"]
-    bar = _Bar(err, to_apply, row["applied"])
+    bar = Bar(err, "Đang nhập hồ sơ", to_apply, row["applied"], unit="hồ sơ")
     started = time.monotonic()
 
     def on_part(progress: applying.Progress) -> None:
-        bar.total = max(progress.total, 1)
-        bar.update(progress.applied)
+        bar.update(progress.applied, progress.total)
 
     try:
         progress = applying.apply_all(runtime.sessions, desk, row["id"],

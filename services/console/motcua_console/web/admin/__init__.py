@@ -19,7 +19,7 @@ TABS = (
 # Pages under a tab that are not themselves in the bar: the tab they belong to is marked current.
 TAB_OF = {"admin.create_account": "admin.accounts", "admin.edit_account": "admin.accounts",
           "admin.reset_password": "admin.accounts", "admin.template": "admin.templates",
-          "admin.import_status": "admin.imports"}
+          "admin.import_status": "admin.imports", "admin.rebuild_status": "admin.system"}
 
 
 @bp.app_context_processor
