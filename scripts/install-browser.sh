@@ -10,15 +10,7 @@ if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && [ -d /usr/lib/chr
     && [ -e /usr/lib/chromium/locales/vi.pak ]; then
   exit 0
 fi
-if ! command -v apt-get >/dev/null 2>&1; then
-  echo "install-browser: apt-get not found; install Chromium so that /usr/bin/chromium exists" >&2
-  exit 1
-fi
-sudo=""
-if [ "$(id -u)" -ne 0 ]; then
-  sudo="sudo"
-fi
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends chromium chromium-driver chromium-l10n
+. "$(dirname "$0")/lib/debian.sh"
+require_apt install-browser "install Chromium so that /usr/bin/chromium exists"
+apt_install chromium chromium-driver chromium-l10n
 /usr/bin/chromium --version

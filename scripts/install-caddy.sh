@@ -8,15 +8,7 @@ set -euo pipefail
 if command -v caddy >/dev/null 2>&1; then
   exit 0
 fi
-if ! command -v apt-get >/dev/null 2>&1; then
-  echo "install-caddy: apt-get not found; install Caddy 2 so that caddy is on PATH" >&2
-  exit 1
-fi
-sudo=""
-if [ "$(id -u)" -ne 0 ]; then
-  sudo="sudo"
-fi
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends caddy
+. "$(dirname "$0")/lib/debian.sh"
+require_apt install-caddy "install Caddy 2 so that caddy is on PATH"
+apt_install caddy
 caddy version

@@ -8,21 +8,15 @@ set -euo pipefail
 if command -v promtool >/dev/null 2>&1; then
   exit 0
 fi
-if ! command -v apt-get >/dev/null 2>&1; then
-  echo "install-promtool: apt-get not found; install Prometheus's promtool so that it is on PATH" >&2
-  exit 1
-fi
-sudo=""
-if [ "$(id -u)" -ne 0 ]; then
-  sudo="sudo"
-fi
+. "$(dirname "$0")/lib/debian.sh"
+require_apt install-promtool "install Prometheus's promtool so that it is on PATH"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 cd "$work"
 if ! apt-get download prometheus >/dev/null 2>&1; then
-  $sudo apt-get update -qq
+  as_root apt-get update -qq
   apt-get download prometheus
 fi
 dpkg-deb -x prometheus_*.deb root
-$sudo install -m 0755 root/usr/bin/promtool /usr/local/bin/promtool
+as_root install -m 0755 root/usr/bin/promtool /usr/local/bin/promtool
 promtool --version | head -1

@@ -10,8 +10,7 @@ shipped files and MOTCUA_REFERENCE_DIR apply until a set is imported.
 """
 from typing import Sequence, Union
 
-import sqlalchemy as sa
-from alembic import op
+from motcua_shared.reference import sets_migration
 
 revision: str = '0007'
 down_revision: Union[str, Sequence[str], None] = '0006'
@@ -20,16 +19,8 @@ depends_on: Union[str, Sequence[str], None] = None
 
 
 def upgrade() -> None:
-    op.create_table(
-        'reference_sets',
-        sa.Column('sequence', sa.BigInteger(), autoincrement=False, nullable=False),
-        sa.Column('version', sa.String(length=64), nullable=False),
-        sa.Column('label', sa.String(length=200), nullable=True),
-        sa.Column('files', sa.JSON(), nullable=False),
-        sa.Column('imported_at', sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint('sequence', name=op.f('pk_reference_sets')),
-    )
+    sets_migration.upgrade()
 
 
 def downgrade() -> None:
-    op.drop_table('reference_sets')
+    sets_migration.downgrade()
