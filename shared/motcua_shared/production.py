@@ -8,13 +8,13 @@ do an SQLite database, a URL without a password and a public address that is not
 """
 from __future__ import annotations
 
-import ipaddress
 from typing import Callable, Iterable
 from urllib.parse import unquote, urlsplit
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from .hosts import is_local
 from .published import MIN_LENGTH as MIN_SECRET_LENGTH, is_published
 from .settings import PRODUCTION, Settings
 
@@ -74,12 +74,7 @@ def _public_base_url(settings: Settings) -> str | None:
     parts = urlsplit(settings.motcua_public_base_url)
     if parts.scheme != "https":
         return "MOTCUA_PUBLIC_BASE_URL is not https"
-    host = parts.hostname or ""
-    try:
-        address = ipaddress.ip_address(host)
-        local = address.is_loopback or address.is_unspecified
-    except ValueError:
-        local = host == "localhost" or host.endswith(".localhost")
+    local = is_local(parts.hostname or "", unspecified=True)
     return "MOTCUA_PUBLIC_BASE_URL is a loopback address" if local else None
 
 

@@ -12,8 +12,9 @@ loopback address on the ports the settings point to by default (SMTP_PORT 1025, 
 """
 from __future__ import annotations
 
-import ipaddress
 from urllib.parse import urlsplit
+
+from motcua_shared.hosts import is_local
 
 from ..config import SETTINGS
 
@@ -30,15 +31,6 @@ DEV_SINK_PORTS = frozenset({("smtp", int(_default("SMTP_PORT"))),
                             ("sms", urlsplit(_default("SMS_GATEWAY_URL")).port or 80)})
 
 
-def _loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def _address(provider) -> tuple[str, str, int | None]:
     """(kind, host, port) of a provider: smtp, sms or zalo."""
     if hasattr(provider, "host"):  # the SMTP relay
@@ -50,7 +42,7 @@ def _address(provider) -> tuple[str, str, int | None]:
 
 def is_dev_sink(provider) -> bool:
     kind, host, port = _address(provider)
-    return host in DEV_SINK_HOSTS or (_loopback(host) and (kind, port) in DEV_SINK_PORTS)
+    return host in DEV_SINK_HOSTS or (is_local(host) and (kind, port) in DEV_SINK_PORTS)
 
 
 def endpoint(provider) -> str:

@@ -14,7 +14,6 @@ this machine (loopback), or the process refuses to start (`transport_refusal`).
 """
 from __future__ import annotations
 
-import ipaddress
 import queue
 import smtplib
 import ssl
@@ -22,6 +21,8 @@ import time
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
 from email.utils import formatdate, parseaddr
+
+from motcua_shared.hosts import is_local
 
 from . import base
 
@@ -186,18 +187,9 @@ def starttls_wanted(setting: str, environment: str) -> bool:
     return setting == "true" or (setting == "auto" and environment == "production")
 
 
-def _loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def transport_refusal(*, host: str, tls: bool, environment: str) -> str | None:
     """Why this process must not start (production, no TLS, a relay beyond this machine), or None."""
-    if environment == "production" and host and not tls and not _loopback(host):
+    if environment == "production" and host and not tls and not is_local(host):
         return (f"SMTP_STARTTLS is off and SMTP_SSL is false while SMTP_HOST is {host}: in production the "
                 f"citizens' e-mail crosses the network only over verified TLS (set SMTP_STARTTLS=true or "
                 f"SMTP_SSL=true; docs/tls.md)")
