@@ -9,7 +9,6 @@ import logging
 import os
 from dataclasses import dataclass, field
 from datetime import datetime
-from zoneinfo import ZoneInfo
 from functools import cached_property
 from pathlib import Path
 from typing import Callable, Mapping
@@ -24,7 +23,7 @@ from .db import make_engine, session_factory
 from .messaging import Outbox, OutboxStore, PeriodicJob
 from .messaging.consumer import Handler
 from .settings import COMMON, Setting, Settings, load
-from .workcal import DEFAULT_TIMEZONE, missing_years
+from .workcal import VIETNAM_TZ, missing_years
 
 log = logging.getLogger("motcua.calendar")
 
@@ -46,7 +45,7 @@ def install_calendar(settings: Settings) -> None:
         for alias in setting.deprecated_aliases:
             if os.environ.get(alias) and not os.environ.get(setting.name):
                 log.warning("setting_deprecated", extra={"setting": alias, "replaced_by": setting.name})
-    year = datetime.now(ZoneInfo(DEFAULT_TIMEZONE)).year
+    year = datetime.now(VIETNAM_TZ).year
     missing = missing_years((year, year + 1))
     if missing:
         log.warning("calendar_year_not_loaded", extra={

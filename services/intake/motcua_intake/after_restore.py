@@ -29,18 +29,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.orm import Session
 
 from motcua_shared.db import dialect_insert
+from motcua_shared.workcal import VIETNAM_TZ
 
 from . import restore_guard
 from .models import citizen_sequences, daily_sequences, dossiers, logbook_sequences
 from .sequences import DESK_LAST
 
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 CODE = re.compile(r"^(?P<agency>.+)-(?P<day>\d{6})-(?P<number>\d{4})$")
 
 # Where each service keeps the codes of the dossiers it has heard of (its own schema, read-only here).
@@ -137,7 +136,7 @@ def run(session: Session, *, urls: dict[str, str], code_files: list[Path]) -> Ou
         for code, unit, received_at in _read(urls["reporting"], RECEIVED_SQL):
             if not held.get(code) and unit:
                 moment = received_at if isinstance(received_at, datetime) else datetime.fromisoformat(str(received_at))
-                year = (moment.astimezone(LOCAL_TZ) if moment.tzinfo else moment).year
+                year = (moment.astimezone(VIETNAM_TZ) if moment.tzinfo else moment).year
                 taken[(unit, year)] += 1
         for (unit, year), count in sorted(taken.items()):
             current = session.execute(select(logbook_sequences.c.last_value)

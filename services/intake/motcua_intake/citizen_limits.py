@@ -15,17 +15,16 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, literal_column
 from sqlalchemy.orm import Session
 
 from motcua_shared.db import dialect_insert
 from motcua_shared.web.errors import RateLimited
+from motcua_shared.workcal import VIETNAM_TZ
 
 from .models import citizen_submissions as counts
 
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 TOO_MANY = ("Mỗi tài khoản chỉ được nộp {limit} hồ sơ trong một ngày. Vui lòng nộp tiếp sau 0 giờ "
             "(còn {seconds} giây).")
 KEEP_DAYS = 2  # yesterday's row is kept for a submission that began just before midnight
@@ -40,7 +39,7 @@ class CitizenLimit:
         rolled back with it) once the day's limit is passed."""
         if self.limit <= 0:
             return
-        local = now.astimezone(LOCAL_TZ)
+        local = now.astimezone(VIETNAM_TZ)
         stmt = dialect_insert(session)(counts).values(creator=creator, day=local.date(), count=1)
         stmt = stmt.on_conflict_do_update(index_elements=["creator", "day"],
                                           set_={"count": counts.c.count + literal_column("1")})
@@ -52,7 +51,7 @@ class CitizenLimit:
 
 def until_midnight(local: datetime) -> int:
     """Whole seconds until the next local midnight, when the account's count starts again (at least 1)."""
-    midnight = datetime.combine(local.date() + timedelta(days=1), time(), LOCAL_TZ)
+    midnight = datetime.combine(local.date() + timedelta(days=1), time(), VIETNAM_TZ)
     return max(1, math.ceil((midnight - local).total_seconds()))
 
 

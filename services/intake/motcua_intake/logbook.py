@@ -3,12 +3,12 @@ order of its logbook numbers, with when it was handed to the processing agency a
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from motcua_shared.statuses import VIETNAMESE
+from motcua_shared.workcal import VIETNAM_TZ
 
 from . import views
 from .desk import Desk
@@ -16,12 +16,10 @@ from .forms.render import deciding_agency
 from .lifecycle import as_dict, aware
 from .models import dossiers, history
 
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-
 
 def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    first = datetime.combine(start, time(0), tzinfo=LOCAL_TZ)
-    after = datetime.combine(end + timedelta(days=1), time(0), tzinfo=LOCAL_TZ)
+    first = datetime.combine(start, time(0), tzinfo=VIETNAM_TZ)
+    after = datetime.combine(end + timedelta(days=1), time(0), tzinfo=VIETNAM_TZ)
     return first.astimezone(timezone.utc), after.astimezone(timezone.utc)
 
 
@@ -35,7 +33,7 @@ def entries(session: Session, desk: Desk, unit: str, start: date, end: date) -> 
     rows, now = [], datetime.now(timezone.utc)
     for dossier in found:
         procedure = desk.catalogue.get(dossier["procedure_code"])
-        day = dossier["received_at"].astimezone(LOCAL_TZ).date()
+        day = dossier["received_at"].astimezone(VIETNAM_TZ).date()
         rows.append({
             "number": dossier["logbook_number"], "code": dossier["code"], "procedure_code": procedure.code,
             "procedure_name": procedure.name, "applicant_name": dossier["applicant_name"],

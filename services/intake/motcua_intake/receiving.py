@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import date, datetime, timezone
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -20,6 +19,7 @@ from motcua_shared.statuses import DVCQG_CODE
 from motcua_shared.web.auth import Principal
 from motcua_shared.web.errors import ApiError, Conflict, Forbidden, Invalid
 from motcua_shared.web.scope import covers_unit
+from motcua_shared.workcal import VIETNAM_TZ
 
 from . import acceptance, lifecycle, sequences
 from .citizen_limits import CitizenLimit
@@ -28,8 +28,6 @@ from .identity import CITIZEN_CREATOR
 from .lifecycle import TRANSITIONS, aware
 from .models import dossiers
 from .scope import actor_of, is_officer
-
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 class SequenceExhausted(ApiError):
@@ -143,7 +141,7 @@ def submit(session: Session, desk: Desk, *, body: dict, principal: Principal, id
     now = datetime.now(timezone.utc)
     status = _initial_status(body, principal)
     moment = _moment(body, now)
-    day = moment.astimezone(LOCAL_TZ).date()
+    day = moment.astimezone(VIETNAM_TZ).date()
     procedure = _procedure(desk, body["procedure_code"])
     receiving = _unit(desk, "receiving_unit", body["receiving_unit"], day)
     competent = _unit(desk, "competent_unit", body.get("competent_unit") or receiving.code, day)
@@ -202,7 +200,7 @@ def stamp_received(session: Session, desk: Desk, dossier: dict, *, at: datetime,
     """The columns a dossier gains when a desk accepts it: the appointment and the logbook entry."""
     procedure = desk.catalogue.get(dossier["procedure_code"])
     calendar = desk.calendars.calendar(session)
-    local = at.astimezone(LOCAL_TZ)
+    local = at.astimezone(VIETNAM_TZ)
     due_at = calendar.add(local, procedure.processing_time.value, procedure.processing_time.unit)
     return {"received_at": at, "due_at": due_at.astimezone(timezone.utc), "received_by": actor,
             "received_by_name": actor_name,
@@ -211,7 +209,7 @@ def stamp_received(session: Session, desk: Desk, dossier: dict, *, at: datetime,
 
 def facts(desk: Desk, dossier: dict) -> dict:
     """The DossierFacts part of dossier.submitted / dossier.received: what downstream services need once."""
-    day = (dossier["received_at"] or dossier["submitted_at"]).astimezone(LOCAL_TZ).date()
+    day = (dossier["received_at"] or dossier["submitted_at"]).astimezone(VIETNAM_TZ).date()
     procedure = desk.catalogue.get(dossier["procedure_code"])
     return {
         "code": dossier["code"], "procedure_code": procedure.code,

@@ -12,7 +12,6 @@ A dossier received straight away at the counter skips this (receiving.py); one e
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -20,11 +19,10 @@ from motcua_shared.events import isoformat
 from motcua_shared.reference import UnknownUnit
 from motcua_shared.web.auth import Principal
 from motcua_shared.web.errors import Invalid
+from motcua_shared.workcal import VIETNAM_TZ
 
 from . import actions, receiving, supplements
 from .desk import Desk
-
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def accept(session: Session, desk: Desk, principal: Principal, code: str, *, occurred_at: datetime | None) -> dict:
@@ -60,7 +58,7 @@ def redirect(session: Session, desk: Desk, principal: Principal, code: str, *, c
              occurred_at: datetime | None) -> dict:
     step = actions.prepare(session, principal, code, "redirect", occurred_at=occurred_at)
     try:
-        desk.units.get(competent_unit, step.at.astimezone(LOCAL_TZ).date())
+        desk.units.get(competent_unit, step.at.astimezone(VIETNAM_TZ).date())
     except UnknownUnit as exc:
         raise Invalid("Đơn vị có thẩm quyền không tồn tại.", code="unknown_unit", invalid_params=[
             {"name": "competent_unit", "code": "unknown_unit", "reason": str(exc)}]) from None

@@ -3,18 +3,16 @@ accent-insensitive search on the applicant's name and the code."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
 from motcua_shared.reference import fold
+from motcua_shared.workcal import VIETNAM_TZ
 
 from .lifecycle import as_dict
 from .models import dossiers
-
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def _like_escaped(text: str) -> str:
@@ -22,7 +20,7 @@ def _like_escaped(text: str) -> str:
 
 
 def _start_of(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=LOCAL_TZ).astimezone(timezone.utc)
+    return datetime.combine(day, time(0), tzinfo=VIETNAM_TZ).astimezone(timezone.utc)
 
 
 def filters(query: dict) -> list[ColumnElement[bool]]:

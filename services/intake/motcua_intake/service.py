@@ -1,9 +1,9 @@
 import logging
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from motcua_shared.service import Runtime, ServiceSpec
+from motcua_shared.workcal import VIETNAM_TZ
 
 from . import config
 from .models import metadata
@@ -39,7 +39,7 @@ def _seed(runtime: Runtime) -> None:
     package), for the years around now (idempotent)."""
     from .calendar_store import seed_years
 
-    year = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).year
+    year = datetime.now(VIETNAM_TZ).year
     years = range(year - SEEDED_YEARS_AROUND_NOW, year + SEEDED_YEARS_AROUND_NOW + 1)
     with runtime.sessions.begin() as session:
         added = seed_years(session, years)

@@ -3,17 +3,15 @@ the detail with its history."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from zoneinfo import ZoneInfo
 
 from motcua_shared.reference import UnknownProcedure
 from motcua_shared.statuses import DVCQG_CODE, VIETNAMESE
 
-from motcua_shared.workcal import WorkingCalendar
+from motcua_shared.workcal import VIETNAM_TZ, WorkingCalendar
 
 from . import acceptance
 from .desk import Desk
 
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 OPEN = ("received", "in_progress", "supplement_required", "awaiting_payment", "withdrawal_requested")
 
 
@@ -25,7 +23,7 @@ def overdue(dossier: dict, now: datetime) -> bool:
 
 
 def day_of(dossier: dict):
-    return (dossier["received_at"] or dossier["submitted_at"]).astimezone(LOCAL_TZ).date()
+    return (dossier["received_at"] or dossier["submitted_at"]).astimezone(VIETNAM_TZ).date()
 
 
 def procedure_name(desk: Desk, code: str) -> str:

@@ -4,19 +4,16 @@ which follows the province's declarations."""
 from __future__ import annotations
 
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from motcua_shared.province_calendar import CalendarCopy
 from motcua_shared.reference import load_agencies, load_catalogue, load_units
 from motcua_shared.reference.current import current as current_reference
-from motcua_shared.workcal import DEFAULT_TIMEZONE, WorkingCalendar
+from motcua_shared.workcal import VIETNAM_TZ, WorkingCalendar
 
 from .models import calendar_overrides
 from .plans import RoutePlans, read_plan_rows
-
-LOCAL_TZ = ZoneInfo(DEFAULT_TIMEZONE)
 
 
 # The shared loaders read and validate each file once per process; these names are routing's view.
@@ -45,7 +42,7 @@ def apply_calendar_change(session: Session, _runtime, data: dict) -> None:
 
 def local_day(moment):
     """The calendar day in Vietnam of an instant: which hierarchy and which agencies were in force."""
-    return moment.astimezone(LOCAL_TZ).date()
+    return moment.astimezone(VIETNAM_TZ).date()
 
 
 def plans(path: str = "") -> RoutePlans:

@@ -66,7 +66,7 @@ from .models import ROUTE_OPEN, STEP_OPEN, dossier_routes, route_steps
 log = logging.getLogger("motcua.routing")
 
 TRANSITION_DAY = TWO_LEVEL_FROM
-TRANSITION_AT = datetime.combine(TRANSITION_DAY, time(0, 0), tzinfo=reference.LOCAL_TZ)
+TRANSITION_AT = datetime.combine(TRANSITION_DAY, time(0, 0), tzinfo=reference.VIETNAM_TZ)
 HANDED_OVER = "handed_over"
 REASON = ("Từ ngày 01/07/2025 chính quyền địa phương tổ chức theo hai cấp, không còn cấp huyện; cơ quan giải "
           "quyết trước đây không còn. Hồ sơ được chuyển giao cho cơ quan kế nhiệm, giữ nguyên thời hạn giải quyết.")

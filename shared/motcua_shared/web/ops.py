@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pika
 from flask import Blueprint, Response, jsonify, render_template_string
@@ -21,12 +20,12 @@ from sqlalchemy import text
 from .. import migrations
 from ..broker.connection import parameters
 from .metrics import exposition
-from ..workcal import DEFAULT_TIMEZONE, missing_years
+from ..workcal import VIETNAM_TZ, missing_years
 from ..reference.current import current as current_reference
 
 
 def _calendar_detail() -> dict:
-    year = datetime.now(ZoneInfo(DEFAULT_TIMEZONE)).year
+    year = datetime.now(VIETNAM_TZ).year
     missing = missing_years((year, year + 1))
     detail = "ok" if not missing else (
         "official schedule not loaded for " + ", ".join(map(str, missing))

@@ -6,19 +6,17 @@ with their own unit directory."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from ..reference import Level, load_units
+from ..workcal import VIETNAM_TZ
 from .auth import Principal
 from .errors import Forbidden
-
-_VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")  # units are read as they stand on the province's day
 
 
 def is_province_admin(principal: Principal, on: date | None = None) -> bool:
     if not principal.has("admin") or not principal.unit:
         return False
-    unit = load_units().find(principal.unit, on or datetime.now(_VIETNAM).date())
+    unit = load_units().find(principal.unit, on or datetime.now(VIETNAM_TZ).date())
     return unit is not None and unit.level is Level.PROVINCE
 
 

@@ -18,7 +18,7 @@ package: the fallback for a year without a file), `days` (which dates are ngày 
 `durations` (units and exact conversion), `calendar` (instants).
 """
 
-from .calendar import DEFAULT_CUTOFF, DEFAULT_TIMEZONE, WorkingCalendar
+from .calendar import DEFAULT_CUTOFF, DEFAULT_TIMEZONE, VIETNAM_TZ, WorkingCalendar
 from .durations import MAX_DURATION_DAYS, Amount, Unit
 from .office_hours import DEFAULT_OFFICE_HOURS, OfficeHours, parse_cutoff
 from .official import install, missing_years, official_year
@@ -37,6 +37,7 @@ __all__ = [
     "OverrideKind",
     "ScheduleFileError",
     "Unit",
+    "VIETNAM_TZ",
     "VietnamYear",
     "WorkingCalendar",
     "install",

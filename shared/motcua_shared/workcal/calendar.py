@@ -85,6 +85,7 @@ from .office_hours import DEFAULT_OFFICE_HOURS, MINUTES_PER_HOUR, OfficeHours, m
 from .overrides import CalendarOverride
 
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+VIETNAM_TZ = ZoneInfo(DEFAULT_TIMEZONE)  # the one zone every local day, receipt and report is counted in
 DEFAULT_CUTOFF = time(15, 0)
 _HOURS_CONTEXT = Context(prec=28)
 

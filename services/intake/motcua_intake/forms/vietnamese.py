@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from motcua_shared.statuses import VIETNAMESE
+from motcua_shared.workcal import VIETNAM_TZ
 
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 COPY_TYPES = {"original": "Bản chính", "copy": "Bản sao", "electronic": "Bản điện tử"}
 CHANNELS = {"counter": "Trực tiếp", "online": "Trực tuyến", "postal": "Qua dịch vụ bưu chính công ích"}
@@ -23,7 +22,7 @@ def time_limit(value: int, unit: str) -> str:
 
 
 def local(moment: datetime | None) -> datetime | None:
-    return moment.astimezone(LOCAL_TZ) if moment else None
+    return moment.astimezone(VIETNAM_TZ) if moment else None
 
 
 def day(moment: datetime | None) -> str:

@@ -26,7 +26,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, insert, literal_column, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -34,6 +33,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from motcua_shared.db import dialect_insert
 from motcua_shared.events import isoformat
 from motcua_shared.reference import fold
+from motcua_shared.workcal import VIETNAM_TZ
 
 from .. import restore_guard
 from ..desk import Desk
@@ -42,7 +42,6 @@ from . import events, stored
 from .events import Life
 
 log = logging.getLogger("motcua.intake.imports")
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 # PostgreSQL's statistics of the tables an import fills, refreshed every this many parts. Without it a
 # year's import into fresh tables slowed fourfold: the driver's prepared statements kept the plans made
 # while `dossiers` was nearly empty (a sequential scan to find the part's codes), and autovacuum had
@@ -74,7 +73,7 @@ def _logbook_numbers(session: Session, lives: list[Life]) -> dict[str, int]:
     """The next numbers of each (unit, year) book, one upsert per book, in the order received."""
     books: dict[tuple[str, int], list[Life]] = defaultdict(list)
     for life in sorted(lives, key=lambda item: (item.record.received_at, item.record.line)):
-        books[(life.record.receiving_unit, life.record.received_at.astimezone(LOCAL_TZ).year)].append(life)
+        books[(life.record.receiving_unit, life.record.received_at.astimezone(VIETNAM_TZ).year)].append(life)
     numbers = {}
     if books:
         restore_guard.check(session)  # a restored database numbers nothing before after-restore

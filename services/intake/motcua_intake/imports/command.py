@@ -20,18 +20,17 @@ import time
 from datetime import datetime
 from pathlib import Path
 from typing import Callable, TextIO
-from zoneinfo import ZoneInfo
 
 from motcua_shared import logs
 from motcua_shared.progress import Bar
 from motcua_shared.service import Runtime
+from motcua_shared.workcal import VIETNAM_TZ
 
 from ..desk import Desk
 from ..service import SPEC
 from . import applying, report, staging
 from .reading import format_of
 
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 FORMATS_TEXT = "CSV, XLSX hoặc JSON lines (.csv, .xlsx, .jsonl)"
 
 
@@ -81,7 +80,7 @@ def run(argv: list[str] | None = None, *, out: TextIO = sys.stdout, err: TextIO 
         with runtime.sessions() as session:
             existing = staging.find(session, sha256)
         if existing is not None:
-            when = existing["created_at"].astimezone(LOCAL_TZ).strftime("%d/%m/%Y %H:%M")
+            when = existing["created_at"].astimezone(VIETNAM_TZ).strftime("%d/%m/%Y %H:%M")
             if existing["status"] == "done":
                 print(f"Tệp này đã được nhập lúc {when} ({existing['applied']} hồ sơ); không có gì thay đổi.",
                       file=out)
@@ -99,7 +98,7 @@ def run(argv: list[str] | None = None, *, out: TextIO = sys.stdout, err: TextIO 
 
         print("Đang kiểm tra tệp...", file=err, flush=True)
         started = time.monotonic()
-        today = datetime.now(LOCAL_TZ).date()
+        today = datetime.now(VIETNAM_TZ).date()
         with runtime.sessions() as session:
             checked = check_file(data, args.file.name, session=session, today=today, desk=desk)
         if checked.problems:

@@ -15,14 +15,13 @@ import hashlib
 import json
 import re
 from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
 
 from marshmallow import ValidationError, validate
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from motcua_shared.reference import UnknownAgency, UnknownProcedure, load_agencies
-from motcua_shared.workcal import WorkingCalendar
+from motcua_shared.workcal import VIETNAM_TZ, WorkingCalendar
 
 from ..api.dossiers.schemas import CHANNELS, COPY_TYPES, ID_NUMBER, PHONE, RETURN_METHODS
 from ..desk import Desk
@@ -32,7 +31,6 @@ from .columns import label
 from .reading import Raw, read_file
 from .records import Applicant, Checked, Problem, Record, Step, Supplement
 
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 PROBLEM_CAP = 10_000
 LOOKUP_CHUNK = 5_000
 CODE = re.compile(r"[A-Za-z0-9._/-]{8,60}", re.ASCII)
@@ -67,12 +65,12 @@ def parse_moment(text: str, *, date_alone_at: time = time(0, 0)) -> datetime:
     if match:
         day, month, year, hour, minute, second = match.groups()
         moment = (datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0),
-                           tzinfo=LOCAL_TZ) if hour is not None
-                  else datetime.combine(date(int(year), int(month), int(day)), date_alone_at, LOCAL_TZ))
+                           tzinfo=VIETNAM_TZ) if hour is not None
+                  else datetime.combine(date(int(year), int(month), int(day)), date_alone_at, VIETNAM_TZ))
         return moment.astimezone(timezone.utc)
     match = _ISO_DAY.fullmatch(text)
     if match:
-        return datetime.combine(date(*map(int, match.groups())), date_alone_at, LOCAL_TZ).astimezone(timezone.utc)
+        return datetime.combine(date(*map(int, match.groups())), date_alone_at, VIETNAM_TZ).astimezone(timezone.utc)
     moment = datetime.fromisoformat(text)
     if moment.tzinfo is None:
         raise ValueError("no offset")
@@ -80,11 +78,11 @@ def parse_moment(text: str, *, date_alone_at: time = time(0, 0)) -> datetime:
 
 
 def local_day(moment: datetime) -> date:
-    return moment.astimezone(LOCAL_TZ).date()
+    return moment.astimezone(VIETNAM_TZ).date()
 
 
 def shown(moment: datetime) -> str:
-    return moment.astimezone(LOCAL_TZ).strftime("%d/%m/%Y %H:%M")
+    return moment.astimezone(VIETNAM_TZ).strftime("%d/%m/%Y %H:%M")
 
 
 def shown_day(day: date) -> str:
@@ -231,9 +229,9 @@ class _Checker:
         self.reference = _Reference(desk)
         self.calendar = calendar
         self.report = report
-        self.start_of_today = datetime.combine(today, time(0, 0), LOCAL_TZ).astimezone(timezone.utc)
+        self.start_of_today = datetime.combine(today, time(0, 0), VIETNAM_TZ).astimezone(timezone.utc)
         self.start_of_tomorrow = datetime.combine(today + timedelta(days=1), time(0, 0),
-                                                  LOCAL_TZ).astimezone(timezone.utc)
+                                                  VIETNAM_TZ).astimezone(timezone.utc)
         self.today = today
         self._procedures: dict[str, object] = {}
         self._appointments: dict[tuple, datetime] = {}
@@ -241,7 +239,7 @@ class _Checker:
     def appointment(self, received_at: datetime, procedure) -> datetime:
         """As receiving.stamp_received computes it for a live dossier, on intake's calendar (its overrides
         included). The calendar counts in whole minutes: cached per minute, time limit and unit."""
-        local = received_at.astimezone(LOCAL_TZ)
+        local = received_at.astimezone(VIETNAM_TZ)
         key = (local.replace(second=0, microsecond=0), procedure.processing_time.value, procedure.processing_time.unit)
         due_at = self._appointments.get(key)
         if due_at is None:

@@ -1,10 +1,7 @@
 """Instants as reports need them: aware, in UTC for storage, local (Asia/Ho_Chi_Minh) for days."""
 from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
 
-from motcua_shared.workcal import DEFAULT_TIMEZONE
-
-LOCAL = ZoneInfo(DEFAULT_TIMEZONE)
+from motcua_shared.workcal import VIETNAM_TZ
 
 
 def parse(value: str | None) -> datetime | None:
@@ -24,12 +21,12 @@ def text(value: datetime | None) -> str | None:
 
 
 def local_day(value: datetime) -> date:
-    return value.astimezone(LOCAL).date()
+    return value.astimezone(VIETNAM_TZ).date()
 
 
 def start_of_day(day: date) -> datetime:
     """00:00 of `day` in Vietnam."""
-    return datetime.combine(day, time(0), tzinfo=LOCAL)
+    return datetime.combine(day, time(0), tzinfo=VIETNAM_TZ)
 
 
 def end_of_day(day: date) -> datetime:

@@ -1,18 +1,17 @@
 """GET /api/v1/imports: the imports, newest first."""
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask.views import MethodView
 
 from motcua_shared.web.app import runtime
 from motcua_shared.web.auth import require
+from motcua_shared.workcal import VIETNAM_TZ
 
 from ..calendar.province_admin import require_province_admin
 from ...imports import staging
 from . import blp
 from .schemas import ImportList
 
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 LISTED = 100
 
 
@@ -27,6 +26,6 @@ class Imports(MethodView):
         The latest 100, newest first, with their progress. A province's administrator (or one without a
         unit) only: a file holds dossiers of every unit.
         """
-        require_province_admin(datetime.now(LOCAL_TZ).date(), to="nhập hồ sơ lịch sử")
+        require_province_admin(datetime.now(VIETNAM_TZ).date(), to="nhập hồ sơ lịch sử")
         with runtime().sessions() as session:
             return {"items": staging.listing(session, limit=LISTED)}

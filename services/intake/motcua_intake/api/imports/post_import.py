@@ -2,7 +2,6 @@
 import hashlib
 import logging
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import Response, json, request
 from flask.views import MethodView
@@ -10,6 +9,7 @@ from flask.views import MethodView
 from motcua_shared.web.app import runtime
 from motcua_shared.web.auth import require
 from motcua_shared.web.errors import PROBLEM_CONTENT_TYPE, TYPE_BASE, ApiError, Invalid
+from motcua_shared.workcal import VIETNAM_TZ
 
 from ...app import desk
 from ..calendar.province_admin import require_province_admin
@@ -20,7 +20,6 @@ from .schemas import Import, ImportChecked, ImportQuery
 from .upload_limit import too_large
 
 log = logging.getLogger("motcua.intake.imports")
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 UPLOAD_BODY = {"required": True, "content": {"multipart/form-data": {"schema": {
     "type": "object", "required": ["file"],
     "properties": {"file": {"type": "string", "format": "binary",
@@ -78,7 +77,7 @@ class ImportUpload(MethodView):
         answers 200 with the import made before. `check=true` checks only. A province's administrator (unit
         14) only: a file holds dossiers of every unit.
         """
-        actor = require_province_admin(datetime.now(LOCAL_TZ).date(), to="nhập hồ sơ lịch sử")
+        actor = require_province_admin(datetime.now(VIETNAM_TZ).date(), to="nhập hồ sơ lịch sử")
         filename, data = _upload()
         sha256 = hashlib.sha256(data).hexdigest()
         sessions = runtime().sessions
@@ -89,7 +88,7 @@ class ImportUpload(MethodView):
         from ...imports.validation import check_file
 
         with sessions() as session:
-            checked = check_file(data, filename, session=session, today=datetime.now(LOCAL_TZ).date(), desk=desk())
+            checked = check_file(data, filename, session=session, today=datetime.now(VIETNAM_TZ).date(), desk=desk())
         if checked.problems:
             return _invalid(checked.problems, max(checked.problems_total, len(checked.problems)))
         if query["check"]:

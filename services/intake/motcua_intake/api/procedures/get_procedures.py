@@ -1,10 +1,10 @@
 """GET /api/v1/procedures: the published catalogue, filtered and searched."""
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask.views import MethodView
 
 from motcua_shared.reference import Procedure
+from motcua_shared.workcal import VIETNAM_TZ
 
 from ...app import desk
 from . import blp
@@ -30,7 +30,7 @@ class Procedures(MethodView):
         Levels and routes are those of the hierarchy in force today. `search` matches words of the code,
         name or sector, ignoring accents; results that contain the words in order come first.
         """
-        today = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
+        today = datetime.now(VIETNAM_TZ).date()
         catalogue = desk().catalogue
         found = catalogue.search(query["search"]) if query.get("search") else catalogue.all()
         items = [published(p, today) for p in found

@@ -57,7 +57,7 @@ def _item(row, placement, period) -> dict:
 
 
 def _cells(item: dict) -> list:
-    local = [None if item[name] is None else f"{item[name].astimezone(times.LOCAL):%d/%m/%Y %H:%M}"
+    local = [None if item[name] is None else f"{item[name].astimezone(times.VIETNAM_TZ):%d/%m/%Y %H:%M}"
              for name in ("received_at", "due_at", "ended_at")]
     return [item["code"], item["procedure_code"], item["procedure_level"], item["sector"], item["channel"],
             "x" if item["inter_agency"] else "", item["receiving_unit"], item["competent_unit"], *local,
