@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
@@ -113,14 +113,6 @@ class Event:
 
     def to_json(self) -> bytes:
         return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-    def caused(self, type: str, *, source: str, data: dict[str, Any], subject: str | None = None) -> "Event":
-        """A new event caused by this one: same correlation id, causation id = this event's id."""
-        return new_event(type, source=source, data=data, subject=subject if subject is not None else self.subject,
-                         correlation_id=self.correlationid, causation_id=self.id)
-
-    def with_data(self, data: dict[str, Any]) -> "Event":
-        return replace(self, data=data)
 
 
 def new_event(type: str, *, source: str, data: dict[str, Any], subject: str | None = None,
