@@ -129,3 +129,28 @@ def test_every_import_of_a_package_is_satisfied_by_the_production_lock(name):
     assert not missing, f"{name} needs {missing}, which requirements.lock (the image's) does not pin"
     for package in needed:
         assert distribution(package).version == production[package], f"{package}: installed != pinned"
+
+
+def _declared(name: str) -> set[str]:
+    """The distributions a package's pyproject asks for (a service also gets what motcua-shared asks for)."""
+    def own(path: Path) -> set[str]:
+        project = tomllib.loads(path.read_text())["project"]
+        return {canonicalize_name(Requirement(text).name) for text in project.get("dependencies", [])}
+
+    declared = own(PACKAGES[name].parent / "pyproject.toml")
+    if name != "shared":
+        declared |= own(ROOT / "shared" / "pyproject.toml")
+    return declared
+
+
+@pytest.mark.parametrize("name", sorted(PACKAGES))
+def test_every_package_declares_what_it_imports(name):
+    # The lock makes the image work; the pyproject is what a wheel installed elsewhere asks pip for.
+    module_owners = packages_distributions()
+    declared = _declared(name)
+    undeclared = {}
+    for module, where in _third_party_imports(PACKAGES[name]).items():
+        owners = {canonicalize_name(owner) for owner in module_owners.get(module, [])}
+        if owners and not owners & declared:
+            undeclared[module] = where
+    assert not undeclared, f"{name} imports {undeclared} without declaring them in its pyproject.toml"
