@@ -172,7 +172,8 @@ COMMON: tuple[Setting, ...] = (
             "(docs/reference-data.md)."),
     Setting("MOTCUA_REFERENCE_REFRESH_SECONDS", 10.0,
             "How often an API process or a worker looks in its database for a newer imported reference set "
-            "(the worker that consumed the announcement uses it at once).", float),
+            "(the worker that consumed the announcement uses it at once), and the console asks intake for "
+            "the version in use.", float),
     Setting("MOTCUA_CLOCK_OFFSET_SECONDS", 0.0,
             "Test clock: seconds added to the wall clock by the scheduled jobs (deadlines, sweeps). Keep 0 in production.",
             float),

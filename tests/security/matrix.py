@@ -253,6 +253,9 @@ ENDPOINTS: list[Endpoint] = [
     # Reference data (docs/reference-data.md): the set in use, and an import of one (here: the shipped units file).
     Endpoint("intake", "GET", "/api/v1/reference", OFFICERS, "global", fixed("/api/v1/reference"),
              why="which version of the reference data the process computes with: the same for every unit"),
+    Endpoint("intake", "GET", "/api/v1/reference/files", OFFICERS, "global", fixed("/api/v1/reference/files"),
+             why="the files of that version (units, agencies, procedures, calendar): no personal data, the same for "
+                 "every unit; the console follows intake's set with whichever officer is signed in"),
     Endpoint("intake", "POST", "/api/v1/reference/sets", ("admin",), "province",
              fixed("/api/v1/reference/sets", body={"files": {"units.csv": _shipped_units()}, "label": None}),
              ok=(200, 201), hidden=(403, "province_admin_only"), mutates=True),

@@ -22,6 +22,7 @@ from .auth.tokens import TokenMinter
 from .clients import ApiError, Conflict, Forbidden, NotFound, RateLimited, Unauthorized, Unavailable
 from .clients.base import make_pools
 from .forms import problem_message
+from .reference import IntakeFollower
 from .service import SPEC
 from .units import unit_name
 from .web import blueprints
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None, transports: dict[str, httpx.Bas
     app.extensions["console"] = runtime
     app.extensions["console_tokens"] = TokenMinter(settings)
     app.extensions["console_pools"] = make_pools(settings, transports)
+    app.extensions["console_reference"] = IntakeFollower(settings.motcua_reference_refresh_seconds)
     app.jinja_env.filters.update(formatting.FILTERS)
     app.jinja_env.filters["unit_name"] = unit_name
     app.jinja_env.filters["role_name"] = lambda role: ROLE_NAMES.get(role, role)
@@ -73,6 +75,7 @@ def create_app(settings: Settings | None = None, transports: dict[str, httpx.Bas
     app.view_functions["static"] = permissions.public(app.view_functions["static"])
 
     app.before_request(_begin)
+    app.before_request(_follow_reference)  # only reached when _begin let the request through
     app.after_request(_finish)
     app.teardown_request(lambda _exc: log_context.bind(None))
     _register_errors(app)
@@ -139,6 +142,17 @@ def _begin():
     if access != permissions.SIGNED_IN and not session.account.has(*access):
         return render_template("errors/forbidden.html"), 403
     return None
+
+
+def _follow_reference():
+    """The reference set intake computes with, checked at most every MOTCUA_REFERENCE_REFRESH_SECONDS
+    (motcua_console.reference). Only on a signed-in officer's page: the question needs their token."""
+    from flask import current_app
+
+    from .web.context import backends
+
+    if g.console_session is not None and request.endpoint not in (None, "static"):
+        current_app.extensions["console_reference"](backends().intake)
 
 
 def _upload_too_large(runtime) -> bool:

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from datetime import date
-from functools import cache
+from functools import lru_cache
 
 from motcua_shared.reference import Level, UnknownUnit, load_units
+from motcua_shared.reference.current import current
 
 
 def known_unit(code: str) -> bool:
@@ -22,9 +23,14 @@ def is_province(code: str | None) -> bool:
         return False
 
 
-@cache
 def unit_name(code: str | None) -> str:
     """The latest name of a unit (a merged commune keeps its last name), or the code itself."""
+    return _unit_name(current().version, code)
+
+
+@lru_cache(maxsize=4096)
+def _unit_name(version: str, code: str | None) -> str:
+    """Cached by reference set: a set imported at intake renames units without a restart (reference.py)."""
     if not code:
         return "Toàn tỉnh"
     versions = load_units().versions(code)

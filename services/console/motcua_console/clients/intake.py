@@ -99,6 +99,16 @@ class IntakeClient(ApiClient):
     def procedures(self, **filters) -> dict:
         return self.get("/api/v1/procedures", **filters)
 
+    # The reference set intake computes with (motcua_console.reference): never retried at once, because the
+    # check runs inside an officer's page and a missed one is simply made again at the next interval.
+    def reference(self) -> dict:
+        """Version, label, sequence and origin: a few bytes, asked at most every MOTCUA_REFERENCE_REFRESH_SECONDS."""
+        return self._send("GET", "/api/v1/reference").json()
+
+    def reference_files(self) -> dict:
+        """The same with every file of the set (about 145 KB of JSON), asked only when the version changed."""
+        return self._send("GET", "/api/v1/reference/files").json()
+
     def overrides(self, year: int | None = None) -> dict:
         return self.get("/api/v1/calendar/overrides", year=year)
 

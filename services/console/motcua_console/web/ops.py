@@ -1,6 +1,7 @@
-"""/healthz, /readyz (the console's database at its head migration: the services' reachability is
-shown on the administration page instead, so one slow service never takes the console out of rotation),
-/metrics, and /.well-known/jwks.json (the public key the services verify RS256 tokens with)."""
+"""/healthz, /readyz (the console's database at its head migration, and the reference set in use: the
+services' reachability is shown on the administration page instead, so one slow service never takes the
+console out of rotation), /metrics, and /.well-known/jwks.json (the public key the services verify RS256
+tokens with)."""
 from __future__ import annotations
 
 import os
@@ -10,6 +11,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, 
 from sqlalchemy import text
 
 from motcua_shared import __version__, migrations
+from motcua_shared.reference.current import current as current_reference
+from motcua_shared.reference.metrics import ReferenceVersionCollector
 
 from ..permissions import public
 from .context import runtime
@@ -35,8 +38,9 @@ def readyz():
     except Exception as exc:
         detail = type(exc).__name__
     ready = detail == "ok"
-    return jsonify(status="ready" if ready else "unready", service="console",
-                   checks={"database": detail}), 200 if ready else 503
+    # The reference set in use, as every service says it: the one it follows at intake (reference.py).
+    return jsonify(status="ready" if ready else "unready", service="console", checks={"database": detail},
+                   reference=current_reference().describe()), 200 if ready else 503
 
 
 @bp.get("/metrics")
@@ -49,7 +53,11 @@ def metrics():
         multiprocess.MultiProcessCollector(registry)
     else:
         registry = REGISTRY
-    return Response(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)
+    # The set this process computes with, as every service reports it: an alarm on more than one version
+    # across services catches a console left behind too (docs/reference-data.md).
+    reference = CollectorRegistry()
+    reference.register(ReferenceVersionCollector("console"))
+    return Response(generate_latest(registry) + generate_latest(reference), content_type=CONTENT_TYPE_LATEST)
 
 
 @bp.get("/.well-known/jwks.json")

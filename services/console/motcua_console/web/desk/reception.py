@@ -1,7 +1,8 @@
 """/tiep-nhan: receiving a dossier at the counter (or one that came by post).
 
-The procedure list is intake's published catalogue; the sector (for grouping) and the papers each
-procedure asks for come from the shared reference catalogue, which intake itself is built on.
+The procedure list is intake's published catalogue; the sector (for grouping), the papers each
+procedure asks for and its time limit (told to the citizen at the counter) come from the shared reference
+catalogue, which intake itself is built on and which the console keeps on intake's version (reference.py).
 Choosing a procedure and pressing "Cập nhật danh sách giấy tờ" re-renders the form with its papers
 without sending anything to intake. A hidden Idempotency-Key, made when the form is first shown and
 carried on every re-render, makes a second press of Enter answer the same dossier instead of a new one.
@@ -20,6 +21,7 @@ from ...clients import Conflict, Invalid
 from ...forms import Form, problem_message
 from ...permissions import requires
 from ..context import backends, banner, officer
+from ..dossiers.deadline_explained import time_limit
 from . import bp
 
 COPY_TYPES = (("original", "Bản chính"), ("copy", "Bản sao"), ("electronic", "Bản điện tử"))
@@ -205,4 +207,5 @@ def _render(form: Form, search: str, status: int = 200):
     conditions = {row["name"]: row["condition"] for row in _checklist(chosen)} if chosen else {}
     return render_template("desk/reception.html", form=form, search=search, groups=_grouped(items),
                            rows=rows, conditions=conditions, copy_types=COPY_TYPES, channels=CHANNELS,
-                           return_methods=RETURN_METHODS, unit=officer().unit, found=len(items)), status
+                           return_methods=RETURN_METHODS, unit=officer().unit, found=len(items),
+                           limit=time_limit(chosen) if chosen else None), status

@@ -29,7 +29,8 @@ class Explanation:
     listed_weekends: list[date] = field(default_factory=list)
 
 
-def _limit(procedure_code: str) -> str | None:
+def time_limit(procedure_code: str) -> str | None:
+    """The procedure's time limit in words ("15 ngày làm việc"), from the reference set in use; None if unknown."""
     try:
         procedure = load_catalogue().get(procedure_code)
     except UnknownProcedure:
@@ -55,7 +56,7 @@ def explain(dossier: dict, declared: list[dict]) -> Explanation | None:
         notes[day] = item.get("note") or ""
     calendar = WorkingCalendar(overrides=overrides)
     start = calendar.start_of_count(received)
-    result = Explanation(limit=_limit((dossier.get("procedure") or {}).get("code", "")), counted_from=start,
+    result = Explanation(limit=time_limit((dossier.get("procedure") or {}).get("code", "")), counted_from=start,
                          after_cutoff=local(start).date() > local(received).date())
     # From the day of receipt: a holiday between receipt and the start of the count explains that start.
     day, last = local(received).date(), local(due).date()

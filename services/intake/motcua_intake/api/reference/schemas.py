@@ -11,6 +11,12 @@ class ReferenceVersion(StrictSchema):
     origin = fields.String(required=True, metadata={"description": "shipped, shipped + DIR, or import."})
 
 
+class ReferenceFiles(ReferenceVersion):
+    files = fields.Dict(keys=fields.String(), values=fields.String(), required=True, metadata={
+        "description": "Every file of the set by name (units.csv, agencies.csv, procedures.csv, "
+                       "procedure_documents.csv, calendar/YYYY.csv), normalised UTF-8 text; they digest to `version`."})
+
+
 class ReferenceSetBody(StrictSchema):
     files = fields.Dict(
         keys=fields.String(validate=validate.Regexp(FILE_NAME)), values=fields.String(), required=True,
