@@ -179,3 +179,22 @@ def test_a_consumer_computes_with_an_announced_set_only_once_its_transaction_com
         apply_announcement(session, table, announced)
     assert (current().sequence, current().version) == (1, digest(files))
     assert load_catalogue().get(NEW_PROCEDURE)
+
+
+def test_a_consumer_records_a_set_it_refuses_as_handled_and_keeps_its_own(tmp_path, caplog):
+    engine = create_engine(f"sqlite:///{tmp_path / 'service.db'}")
+    table = reference_sets_table(MetaData())
+    table.metadata.create_all(engine)
+    files = dict(from_directory(district_set(tmp_path / "set")).files)
+    broken = {**files, "units.csv": files["units.csv"].replace(",district,", ",hamlet,", 1)}
+    before = current()
+    for announced in ({"sequence": 1, "version": "0" * 64, "files": files},  # damaged on the way
+                      {"sequence": 2, "version": digest(broken), "files": broken}):  # a rule this release has
+        with Session(engine) as session, session.begin():
+            apply_announcement(session, table, {**announced, "label": None,
+                                                 "imported_at": datetime(2026, 12, 7, tzinfo=timezone.utc)})
+        assert newest_sequence(session, table) == 0 and current() is before
+    refusals = [record for record in caplog.records if record.getMessage() == "reference_set_refused"]
+    assert [record.sequence for record in refusals] == [1, 2]
+    assert "content does not match" in refusals[0].problems[0]
+    assert any("hamlet" in problem for problem in refusals[1].problems)

@@ -48,7 +48,7 @@ def keep(session: Session, table: Table, data: dict) -> ReferenceSet | None:
     if data["sequence"] <= newest_sequence(session, table):
         return None
     if digest(data["files"]) != data["version"]:
-        # The content is not the version announced: retried, then dead-lettered, never used.
+        # The content is not the version announced: refused (apply_announcement), never used.
         raise InvalidReferenceSet([Problem("files", None, f"content does not match version {data['version']}")])
     checked = build(data["files"], label=data["label"], sequence=data["sequence"], origin="import")
     inserted = session.execute(dialect_insert(session)(table).values(
@@ -60,8 +60,20 @@ def keep(session: Session, table: Table, data: dict) -> ReferenceSet | None:
 
 def apply_announcement(session: Session, table: Table, data: dict) -> None:
     """A consumer's handler: keep the set, and compute with it once the transaction has committed (a rolled
-    back delivery leaves the process on the set it had)."""
-    checked = keep(session, table, data)
+    back delivery leaves the process on the set it had).
+
+    A set this service refuses (content not matching its version, a rule of this release it breaks) is
+    recorded as handled and changes nothing: intake checked it before announcing it, so the refusal
+    means two releases disagree, which no retry or dead-letter replay can mend; importing a set both
+    accept does. The service stays on its set and says so: the log line below, and its
+    `motcua_reference_version_info` differing from intake's (alert MotcuaReferenceVersionsDiffer)."""
+    try:
+        checked = keep(session, table, data)
+    except InvalidReferenceSet as refused:
+        log.error("reference_set_refused", extra={
+            "sequence": data["sequence"], "version": data["version"], "problems_total": len(refused.problems),
+            "problems": [str(problem) for problem in refused.problems[:20]]})
+        return
     if checked is not None:
         event.listen(session, "after_commit", lambda _session: install(checked), once=True)
 
