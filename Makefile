@@ -41,8 +41,14 @@ run: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/python demo/district_day.py $(DEMO_ARGS)
 
+# Two pytest processes share the tests file by file (most of a test's time is spent waiting for the
+# processes it starts); the `serial` ones, which restart the shared broker or database or reset the
+# broker users' passwords, run alone afterwards. TEST_WORKERS=0 runs everything in one process.
+# Exit status 5 is "no test selected" (PYTEST_ARGS=tests/unit holds no serial test).
+TEST_WORKERS ?= 2
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not serial" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m serial $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 # The fuzzers with ten times the examples `make test` gives them (CI keeps the short version).
 fuzz: $(STAMP)

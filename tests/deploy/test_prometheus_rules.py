@@ -109,6 +109,7 @@ def exported_names(tmp_path) -> set[str]:
     from motcua_shared.messaging.outbox import OutboxStore
     from motcua_shared.messaging.tables import outbox_table
     from motcua_shared.db import new_metadata
+    from motcua_shared.reference.metrics import ReferenceVersionCollector
 
     metadata = new_metadata()
     table = outbox_table(metadata)
@@ -116,7 +117,8 @@ def exported_names(tmp_path) -> set[str]:
     metadata.create_all(engine)
     families = [*REGISTRY.collect(), *messaging_metrics.WORKER_ONLY.collect(),
                 *web_metrics.OutboxLagCollector("intake", OutboxStore(engine, table, relay_id="t")).collect(),
-                *web_metrics.ReadinessCollector("intake", lambda: {"database": (True, "ok")}).collect()]
+                *web_metrics.ReadinessCollector("intake", lambda: {"database": (True, "ok")}).collect(),
+                *ReferenceVersionCollector("intake").collect()]
     engine.dispose()
     suffixes = {"counter": ("_total",), "histogram": ("_bucket", "_count", "_sum"), "gauge": ("",), "info": ("_info",)}
     return {family.name + suffix for family in families for suffix in suffixes.get(family.type, ("",))}

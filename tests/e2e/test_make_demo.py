@@ -21,6 +21,9 @@ import pytest
 from motcua_shared.broker.permissions import all_permissions, password_variable
 from motcua_shared.settings import SERVICES
 
+# The demo starts the system as make run does, which sets the broker users' passwords.
+pytestmark = pytest.mark.serial
+
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "demo" / "district_day.py"
 RUN_TIMEOUT = 420  # a stuck run must fail the test, not hang CI; a healthy one takes about a minute

@@ -20,6 +20,9 @@ from motcua_shared.events.catalogue.dossier import DOSSIER_RECEIVED
 from motcua_testing.pipeline import dead_letters, effects, enqueue, unsent
 from motcua_testing.waiting import wait_for
 
+# Restarts the local broker and stops the local PostgreSQL: nothing else may run meanwhile.
+pytestmark = pytest.mark.serial
+
 CONSUMERS = ("routing", "notification", "postal", "reporting")
 
 

@@ -50,7 +50,8 @@ PARTNER = POSTAL_PARTNER_PERMISSION.user
 PROVINCE = PROVINCE_ROUTING_PERMISSION.user
 PROVINCE_QUEUE = "province-routing.steps"
 
-pytestmark = pytest.mark.timeout(120)
+# Imports definitions into the broker and sets its users' passwords, which other tests rely on.
+pytestmark = [pytest.mark.timeout(120), pytest.mark.serial]
 
 
 @dataclass
