@@ -197,7 +197,7 @@ class Handler:
         try:
             publisher.basic_publish(RESULTS_EXCHANGE, step["reply_to"], answer.encode("utf-8"), mandatory=True,
                                     properties=pika.BasicProperties(
-                                        content_type=CONTENT_TYPE, delivery_mode=2,
+                                        content_type=CONTENT_TYPE, delivery_mode=2, type=STEP_COMPLETED,
                                         message_id=json.loads(answer)["id"],
                                         correlation_id=event.get("correlationid")))
         except UnroutableError:

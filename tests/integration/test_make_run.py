@@ -1,4 +1,5 @@
-"""`make run`'s launcher: the whole system on SQLite under var/, started and stopped as users do."""
+"""`make run`'s launcher: the whole system on SQLite under var/, started and stopped as users do, and the
+partners' quick starts (examples/*/README.md) run on it as written."""
 from __future__ import annotations
 
 import os
@@ -6,16 +7,24 @@ import re
 import signal
 import subprocess
 import sys
+import urllib.parse
 
+import pika
+import pytest
 import requests
 
 from motcua_shared.broker.permissions import all_permissions, password_variable
+from motcua_shared.devstack import PASSWORDS_FILE
 from motcua_shared.events.catalogue.dossier import DOSSIER_RECEIVED
 from motcua_shared.settings import SERVICES
 
+from motcua_testing import quickstart
 from motcua_testing.ports import free_port
 from motcua_testing.system import TEST_SECRET, System
 from motcua_testing.waiting import wait_for
+
+# make run sets the broker users' passwords (fresh ones under var/), which other tests rely on.
+pytestmark = pytest.mark.serial
 
 
 def test_it_exits_at_once_with_one_line_when_the_broker_is_unreachable(tmp_path):
@@ -43,8 +52,15 @@ def test_the_whole_system_runs_on_sqlite_and_stops_cleanly(broker, vhost, tmp_pa
     env.pop("MOTCUA_PUBLIC_BASE_URL", None)
     # Broker users are broker-wide: left to itself `make run` would give them random passwords
     # (tests/unit/test_devstack_passwords.py) under suites running side by side on this broker, which
-    # give them their names (test_broker_permissions.py). The same values here keep them all working.
-    env.update({password_variable(p.user): p.user for p in all_permissions()})
+    # give them their names (test_broker_permissions.py). The same values here keep them all working,
+    # kept where `make run` keeps the passwords it generates: the partners' quick starts read them there.
+    (tmp_path / "var").mkdir()
+    passwords = tmp_path / "var" / PASSWORDS_FILE
+    passwords.write_text("".join(f"{password_variable(p.user)}={p.user}\n" for p in all_permissions()))
+    passwords.chmod(0o600)
+    for permission in all_permissions():
+        env.pop(password_variable(permission.user), None)
+    env.update(quickstart.run_variables())  # what the quick starts put before `make run` (ROUTING_LOCAL_UNITS)
     log = open(tmp_path / "run.log", "wb")
     proc = subprocess.Popen([sys.executable, "-m", "motcua_shared.devstack"], env=env, cwd=tmp_path,
                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -69,6 +85,7 @@ def test_the_whole_system_runs_on_sqlite_and_stops_cleanly(broker, vhost, tmp_pa
                  timeout=30, what="reporting to count the dossier")
         assert (tmp_path / "var" / "intake.db").exists()
         _the_printed_administrator_signs_in_to_the_console(ports["console"], (tmp_path / "run.log"))
+        _the_partners_quick_starts_work_as_written(proxy_port, broker.url_for(vhost), tmp_path)
     finally:
         os.killpg(proc.pid, signal.SIGINT)
         code = proc.wait(timeout=60)
@@ -89,6 +106,29 @@ def _the_printed_administrator_signs_in_to_the_console(port: int, log_path) -> N
     answer = browser.post(f"{base}/dang-nhap", data={"username": "admin", "password": printed.group(1),
                                                      "csrf_token": token}, allow_redirects=False, timeout=10)
     assert answer.status_code == 303 and answer.headers["Location"].endswith("/doi-mat-khau"), answer.text[:500]
+
+
+def _the_partners_quick_starts_work_as_written(proxy_port: int, amqp_url: str, tmp_path) -> None:
+    """examples/province_routing and examples/postal_partner: each README's quick start, its own blocks
+    run in order from the repository's root against this run (motcua_testing.quickstart), until its
+    check prints the documented outcome; every message the example published is the published
+    contract's event (docs/events/schemas), exactly. Here rather than apart: starting `make run` is
+    the expensive part."""
+    params = pika.URLParameters(amqp_url)
+    where = dict(proxy_port=proxy_port, var_dir=tmp_path / "var", work_dir=tmp_path, jwt_secret=TEST_SECRET,
+                 amqp_address=f"{params.host}:{params.port}/{urllib.parse.quote(params.virtual_host, safe='')}")
+
+    transcript = quickstart.run("province_routing", **where)
+    assert "handling steps step.14 on queue province-routing.steps" in transcript, transcript[-3000:]
+    answers = quickstart.published(tmp_path / "var" / "province_routing.sqlite3",
+                                   "SELECT answer FROM steps WHERE answer IS NOT NULL", "vn.motcua.routing.step.completed")
+    assert answers and {answer["data"]["outcome"] for answer in answers} == {"approved"}
+
+    transcript = quickstart.run("postal_partner", **where)
+    assert "partner_started queue=postal.pickups" in transcript, transcript[-3000:]
+    reports = quickstart.published(tmp_path / "var" / "postal_partner.sqlite3", "SELECT body FROM reports",
+                                   "vn.motcua.postal.status.reported")
+    assert [report["data"]["status"] for report in reports] == ["accepted", "picked_up", "delivered"]
 
 
 def _ready(port: int) -> bool:
