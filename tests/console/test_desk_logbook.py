@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from motcua_console.formatting import LOCAL
+from motcua_shared.workcal import VIETNAM_TZ
 
 from console.desk_support import UNIT, receive
 from console.support import page
@@ -17,7 +17,7 @@ def test_the_logbook_shows_todays_dossiers_of_the_desk(console):
     soup = page(client.get("/so-theo-doi"))
     rows = soup.select("table tbody tr")
     assert len(rows) == 1 and code in rows[0].get_text() and "Lò Văn Hùng" in rows[0].get_text()
-    today = datetime.now(LOCAL).date()
+    today = datetime.now(VIETNAM_TZ).date()
     assert soup.find("input", attrs={"name": "from"})["value"] == today.isoformat()
     assert today.strftime("%d/%m/%Y") in soup.h2.get_text()
     assert soup.find("a", string="Bản in")["href"] == f"/so-theo-doi/in?from={today}&to={today}"
@@ -32,7 +32,7 @@ def test_a_period_ending_before_it_starts_is_refused(console):
 def test_the_print_view_is_intakes_page_as_it_is(console):
     receive(console)
     client = console.signed_in("receptionist", unit=UNIT)
-    today = datetime.now(LOCAL).date().isoformat()
+    today = datetime.now(VIETNAM_TZ).date().isoformat()
     answer = client.get(f"/so-theo-doi/in?from={today}&to={today}")
     assert answer.status_code == 200 and answer.content_type.startswith("text/html")
     assert answer.headers["Content-Security-Policy"] == "default-src 'none'; style-src 'unsafe-inline'; img-src data:"

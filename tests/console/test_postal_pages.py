@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from motcua_console.formatting import LOCAL
+from motcua_shared.workcal import VIETNAM_TZ
 
 from console.support import page, post_form
 from postal.harness import VN, Postal, at
@@ -119,7 +119,7 @@ def test_the_shipment_page_shows_its_facts_and_whole_history(console, desk):
 
 
 def _yesterday() -> str:
-    return (datetime.now(LOCAL).date() - timedelta(days=1)).isoformat()
+    return (datetime.now(VIETNAM_TZ).date() - timedelta(days=1)).isoformat()
 
 
 def _api_shipment(console, shipment_id: str) -> dict:
@@ -146,7 +146,7 @@ def test_a_status_given_by_phone_is_recorded_through_postal(console, desk):
     assert shipment["status"] == "picked_up" and shipment["tracking_number"] == "EB987654321VN"
     last = shipment["history"][-1]
     assert (last["status"], last["source"], last["note"], last["effective"]) == ("picked_up", "manual", note, True)
-    moment = datetime.fromisoformat(last["occurred_at"]).astimezone(LOCAL)
+    moment = datetime.fromisoformat(last["occurred_at"]).astimezone(VIETNAM_TZ)
     assert (moment.date().isoformat(), moment.strftime("%H:%M")) == (_yesterday(), "09:15")  # Vietnam's time
 
     soup = page(client.get(url))
@@ -175,7 +175,7 @@ def test_a_status_that_changes_nothing_is_refused_with_what_was_typed_kept(conso
     ({"note": ""}, "note"),
     ({"status": ""}, "status"),
     ({"time": "25:99"}, "time"),
-    ({"date": (datetime.now(LOCAL).date() + timedelta(days=2)).isoformat()}, "date"),  # postal: not yet
+    ({"date": (datetime.now(VIETNAM_TZ).date() + timedelta(days=2)).isoformat()}, "date"),  # postal: not yet
     ({"date": "2019-03-01"}, "date"),  # postal: before the post was asked
 ])
 def test_invalid_input_gives_field_errors_and_stores_nothing(console, desk, change, field):

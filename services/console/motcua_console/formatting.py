@@ -2,14 +2,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from markupsafe import Markup, escape
 
 from motcua_shared.statuses import VIETNAMESE
-from motcua_shared.workcal import DEFAULT_TIMEZONE
+from motcua_shared.workcal import VIETNAM_TZ
 
-LOCAL = ZoneInfo(DEFAULT_TIMEZONE)
 
 STATUS_TAGS = {
     "submitted": "blue", "received": "light-blue", "in_progress": "purple", "supplement_required": "yellow",
@@ -33,7 +31,7 @@ def local(value) -> datetime | None:
     moment = parse_moment(value)
     if moment is None:
         return None
-    return moment.astimezone(LOCAL) if moment.tzinfo else moment
+    return moment.astimezone(VIETNAM_TZ) if moment.tzinfo else moment
 
 
 def when(value) -> str:

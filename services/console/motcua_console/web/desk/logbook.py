@@ -6,7 +6,8 @@ from datetime import date, datetime
 
 from flask import Response, render_template, request
 
-from ...formatting import LOCAL
+from motcua_shared.workcal import VIETNAM_TZ
+
 from ...forms import Form
 from ...permissions import requires
 from ...units import is_province, unit_choices
@@ -19,7 +20,7 @@ PRINT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 def _period() -> tuple[Form, str, str, str | None]:
     """The form as typed, and the period and unit to ask intake for (today at the officer's desk by default)."""
     form = Form.from_request(request.args, labels={"from": "từ ngày", "to": "đến ngày", "unit": "đơn vị"})
-    today = datetime.now(LOCAL).date().isoformat()  # the desk's day, in Vietnam
+    today = datetime.now(VIETNAM_TZ).date().isoformat()  # the desk's day, in Vietnam
     start, end = form.get("from") or today, form.get("to") or form.get("from") or today
     for name, value in (("from", start), ("to", end)):
         try:

@@ -8,7 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from ...formatting import LOCAL, local
+from motcua_shared.workcal import VIETNAM_TZ
+
+from ...formatting import local
 
 
 @dataclass(frozen=True)
@@ -23,7 +25,7 @@ class Due:
 
 
 def today() -> date:
-    return datetime.now(LOCAL).date()
+    return datetime.now(VIETNAM_TZ).date()
 
 
 def due_in_words(due_at, overdue: bool, *, now: date | None = None) -> Due | None:

@@ -10,9 +10,9 @@ from datetime import date, datetime, time
 from flask import abort, redirect, render_template, request, url_for
 
 from motcua_shared.web.auth import HANDLERS
+from motcua_shared.workcal import VIETNAM_TZ
 
 from ...clients import Conflict, Invalid
-from ...formatting import LOCAL
 from ...forms import Form, problem_message
 from ...permissions import requires
 from ..context import backends, banner
@@ -159,6 +159,6 @@ def apology(code: str):
 def _moment(day: str, at: str) -> datetime | None:
     """The new appointment in the province's time: a date from the date field, 17:00 unless a time is given."""
     try:
-        return datetime.combine(date.fromisoformat(day), time.fromisoformat(at), tzinfo=LOCAL)
+        return datetime.combine(date.fromisoformat(day), time.fromisoformat(at), tzinfo=VIETNAM_TZ)
     except ValueError:
         return None

@@ -9,9 +9,11 @@ from datetime import date, datetime, time
 
 from flask import redirect, render_template, request, url_for
 
+from motcua_shared.workcal import VIETNAM_TZ
+
 from ...auth import accounts
 from ...clients import Conflict, Invalid
-from ...formatting import LOCAL, when
+from ...formatting import when
 from ...forms import Form
 from ...permissions import requires
 from ..context import backends, banner, officer, runtime
@@ -27,7 +29,7 @@ FIELDS = {"status": "status", "occurred_at": "date", "tracking_number": "trackin
 
 def _form_for_get() -> Form:
     form = Form(labels=LABELS)
-    form.values["date"] = datetime.now(LOCAL).date().isoformat()  # most calls are about today
+    form.values["date"] = datetime.now(VIETNAM_TZ).date().isoformat()  # most calls are about today
     return form
 
 
@@ -45,7 +47,7 @@ def _occurred_at(form: Form) -> str | None:
         moment = None
     if day is None or moment is None:
         return None
-    return datetime.combine(day, moment.replace(second=0, microsecond=0), tzinfo=LOCAL).isoformat()
+    return datetime.combine(day, moment.replace(second=0, microsecond=0), tzinfo=VIETNAM_TZ).isoformat()
 
 
 def _check(form: Form) -> None:
