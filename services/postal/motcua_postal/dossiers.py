@@ -22,9 +22,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from motcua_shared.db import dialect_insert
 from motcua_shared.messaging.consumer import PermanentError
 
 from . import desks, reference, shipments
@@ -34,8 +34,7 @@ from .models import dossier_returns
 
 def lock(session: Session, code: str, now: datetime):
     """The dossier's row, created empty if this is the first postal hears of it, locked for this transaction."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    created = session.execute(dialect.insert(dossier_returns).values(dossier_code=code, recorded_at=now)
+    created = session.execute(dialect_insert(session)(dossier_returns).values(dossier_code=code, recorded_at=now)
                               .on_conflict_do_nothing(index_elements=["dossier_code"])
                               .returning(*dossier_returns.c)).mappings().first()
     return created or session.execute(select(dossier_returns).where(dossier_returns.c.dossier_code == code)

@@ -8,11 +8,10 @@ from datetime import datetime, timezone
 
 from sqlalchemy import (Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint,
                         false)
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeDecorator
 
-from motcua_shared.db import new_metadata
+from motcua_shared.db import dialect_insert, new_metadata
 from motcua_shared.reference.store import reference_sets_table
 from motcua_shared.messaging import inbox_table, outbox_table
 from motcua_shared.province_calendar import overrides_table
@@ -163,8 +162,7 @@ local_bindings = Table(
 
 def insert_once(session: Session, table: Table, **values) -> None:
     """INSERT that leaves an existing row with the same key alone (ON CONFLICT DO NOTHING)."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    session.execute(dialect.insert(table).values(**values).on_conflict_do_nothing())
+    session.execute(dialect_insert(session)(table).values(**values).on_conflict_do_nothing())
 
 # The reference data sets imported at intake, as this service keeps them (docs/reference-data.md).
 reference_sets = reference_sets_table(metadata)
