@@ -23,7 +23,7 @@ import time
 from typing import Callable
 
 from motcua_shared.reference.current import current, install
-from motcua_shared.reference.sets import InvalidReferenceSet, Problem, ReferenceSet, build, digest
+from motcua_shared.reference.sets import InvalidReferenceSet, ReferenceSet, verified
 
 log = logging.getLogger("motcua.reference")
 
@@ -93,7 +93,5 @@ class IntakeFollower:
 
 def checked(answer: dict) -> ReferenceSet:
     """intake's `GET /api/v1/reference/files` as a set, checked as a consumer checks an announced one."""
-    files = answer["files"]
-    if digest(files) != answer["version"]:
-        raise InvalidReferenceSet([Problem("files", None, f"content does not match version {answer['version']}")])
-    return build(files, label=answer["label"], sequence=answer["sequence"], origin=answer["origin"])
+    return verified(answer["files"], answer["version"], label=answer["label"], sequence=answer["sequence"],
+                    origin=answer["origin"])

@@ -164,6 +164,15 @@ class ReferenceSet:
         return {"version": self.version, "label": self.label, "sequence": self.sequence, "origin": self.origin}
 
 
+def verified(texts: Mapping[str, str], version: str, *, label: str | None, sequence: int,
+             origin: str) -> ReferenceSet:
+    """A set received from elsewhere (an announcement, intake's files) as a checked set, refused when its
+    content is not the version it claims or breaks a rule."""
+    if digest(texts) != version:
+        raise InvalidReferenceSet([Problem("files", None, f"content does not match version {version}")])
+    return build(texts, label=label, sequence=sequence, origin=origin)
+
+
 def build(texts: Mapping[str, str], *, label: str | None = None, sequence: int = 0,
           origin: str = "shipped") -> ReferenceSet:
     """Check `texts` (every file of the set, already composed) and build the set; InvalidReferenceSet lists

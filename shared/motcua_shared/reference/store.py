@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from ..db import dialect_insert
 from .current import current, install
-from .sets import InvalidReferenceSet, Problem, ReferenceSet, build, digest
+from .sets import InvalidReferenceSet, ReferenceSet, build, verified
 
 log = logging.getLogger("motcua.reference")
 
@@ -47,10 +47,9 @@ def keep(session: Session, table: Table, data: dict) -> ReferenceSet | None:
     newer than the newest one kept. The set is checked first: a service never stores what it could not use."""
     if data["sequence"] <= newest_sequence(session, table):
         return None
-    if digest(data["files"]) != data["version"]:
-        # The content is not the version announced: refused (apply_announcement), never used.
-        raise InvalidReferenceSet([Problem("files", None, f"content does not match version {data['version']}")])
-    checked = build(data["files"], label=data["label"], sequence=data["sequence"], origin="import")
+    # Content that is not the version announced, or breaks a rule, is refused (apply_announcement).
+    checked = verified(data["files"], data["version"], label=data["label"], sequence=data["sequence"],
+                       origin="import")
     inserted = session.execute(dialect_insert(session)(table).values(
         sequence=data["sequence"], version=data["version"], label=data["label"], files=dict(data["files"]),
         imported_at=data["imported_at"]).on_conflict_do_nothing(index_elements=["sequence"])
