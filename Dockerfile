@@ -39,7 +39,8 @@ RUN useradd --system --uid 10001 --user-group --home-dir /var/lib/motcua --creat
 USER motcua:motcua
 WORKDIR /var/lib/motcua
 
-# APIs listen on 8001-8005 and the console on 8006 (contracts.md §1, §7); set MOTCUA_BIND_HOST=0.0.0.0 in a container.
+# APIs listen on 8001-8005 and the console on 8006 (docs/contracts.md §1, §7);
+# set MOTCUA_BIND_HOST=0.0.0.0 in a container.
 EXPOSE 8001 8002 8003 8004 8005 8006
 # Health checks live in docker-compose.yml: /healthz for an API, a process check for a worker.
 # No sensible default process: compose names one per container.

@@ -1,4 +1,4 @@
-# motcua — one command to run it, one to test it (contracts.md §1).
+# motcua — one command to run it, one to test it (docs/contracts.md §1).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -6,11 +6,12 @@ SERVICES := intake routing notification postal reporting
 PACKAGES := $(SERVICES) console
 STAMP := $(VENV)/.installed
 
-.PHONY: dev-certs run test fuzz test-fast test-browser screenshots token demo import bench load faults docs calendar-check reference-check audit secrets clean help
+.PHONY: dev-certs run test lint fuzz test-fast test-browser screenshots token demo import bench load faults docs calendar-check reference-check audit secrets clean help
 
 help:
 	@echo "make run     start all five services (API + worker each) and the console in the foreground"
 	@echo "make test    install and run the whole test suite"
+	@echo "make lint    ruff (ruff.toml) and mypy (mypy.ini): fails on any finding; CI runs it first"
 	@echo "make demo    start the system and drive a district's day through it; prints the Biểu 06 summary"
 	@echo "make token ROLE=receptionist UNIT=04222   print a development token"
 	@echo "make import FILE=ho-so.csv   bring past dossiers in from a CSV, XLSX or JSON-lines file (IMPORT_ARGS=--check: check only)"
@@ -50,6 +51,15 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not serial" $(PYTEST_ARGS)
 	$(BIN)/python -m pytest -m serial $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
+# ruff over every Python file, then mypy over the shared library and the services (their baseline and
+# the stricter rules for shared/ are in mypy.ini). Either one's finding fails it; both run so one pass
+# shows all of them. mypy's cache lives in var/mypy-cache.
+lint: $(STAMP)
+	@status=0; \
+	$(BIN)/ruff check . || status=1; \
+	$(BIN)/mypy --config-file mypy.ini || status=1; \
+	exit $$status
+
 # The fuzzers with ten times the examples `make test` gives them (CI keeps the short version).
 fuzz: $(STAMP)
 	MOTCUA_FUZZ_EXAMPLES=250 MOTCUA_FUZZ_FIELD_EXAMPLES=10000 $(BIN)/python -m pytest tests/fuzz $(PYTEST_ARGS)
@@ -75,6 +85,12 @@ bench: $(STAMP)
 
 load: $(STAMP)
 	$(BIN)/python loadtest/pipeline_load.py $(LOAD_ARGS)
+
+# The load with the APIs under gunicorn and py-spy flame graphs of every worker and API (loadtest/README.md).
+.PHONY: load-profile
+PROFILE_DIR ?= var/profile
+load-profile: $(STAMP)
+	$(BIN)/python loadtest/pipeline_load.py --api gunicorn --profile $(PROFILE_DIR) $(LOAD_ARGS)
 
 faults: $(STAMP)
 	$(BIN)/python loadtest/fault_suite.py $(FAULT_ARGS)

@@ -37,7 +37,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from pipeline_throughput import (ROOT, BenchmarkError, Resources, build_system, check_no_dead_letters,  # same dir
+from pipeline_throughput import (BenchmarkError, Resources, build_system, check_no_dead_letters,  # same dir
                                  check_workers_alive, cpu_share, cpu_snapshot, machine_context, open_resources,
                                  run_guarded, worker_pids, worker_settings)
 

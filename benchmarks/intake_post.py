@@ -2,20 +2,24 @@
 """POST /api/v1/dossiers under gunicorn, next to a bare Flask endpoint doing one insert and one outbox row.
 
     .venv/bin/python benchmarks/intake_post.py [--requests N] [--rounds R] [--concurrency C] [--workers W]
-                                               [--one-desk] [--json]
+                                               [--threads T] [--one-desk] [--json]
 
-Both servers run the same way: gunicorn, W sync workers, on 127.0.0.1, each on its own fresh PostgreSQL
+Both servers run the same way: gunicorn, W workers of T threads each (gthread, as the APIs are served
+with INTAKE_WEB_THREADS, default 4; T = 1 is gunicorn's sync worker), on 127.0.0.1, each on its own fresh PostgreSQL
 database; intake also gets a fresh vhost (its API does not publish, the outbox does, but it is started
 exactly as `python -m motcua_intake api` is in production). The load is C client threads, each sending
-its next request as soon as the previous answer arrives (a new connection each time, as sync gunicorn
-workers close them): a warm-up, then R rounds of N measured requests per server, the two servers taking
-turns. Reported: requests per second, p50 and p99 latency (medians over the rounds), and intake's
-figures as a share of the bare endpoint's. The machine is shared, so the rounds show the spread.
+its next request as soon as the previous answer arrives (a new connection each time, the worst case for
+the server): a warm-up, then R rounds of N measured requests per server, the two servers taking
+turns. Reported: requests per second, p50 and p99 latency, the server's CPU milliseconds per request
+(its gunicorn master and workers, from /proc; medians over the rounds), and intake's figures as a share
+of the bare endpoint's. The machine is shared, so the rounds show the spread; the CPU per request moves
+least with what else runs, and its ratio is the throughput ratio on cores the servers have to themselves.
 
 What the bare endpoint does: parse the JSON body, one INSERT of the dossier row and one INSERT of an
 outbox row in one transaction, answer 201 with a small JSON. What intake does beyond that: JWT
 verification, marshmallow validation, reference-data checks, the daily code and logbook counters
-(two upserts), the appointment from the working calendar, the history row and the event's schema.
+(two upserts, in one statement with the code's check and the restore guard), the appointment from the
+working calendar, the history row (one statement with the dossier's) and the event's schema.
 
 By default the requests rotate over the nine communes of Sông Mã (a province-level receptionist), so
 they contend the way a district's desks do; --one-desk sends them all to one desk, where every
@@ -90,13 +94,18 @@ def bare_app(database_url: str):
     return app
 
 
-def serve_bare(database_url: str, port: int, workers: int) -> None:
+def worker_class(threads: int) -> str:
+    """As motcua_shared.server chooses it: one thread is gunicorn's plain sync worker."""
+    return "gthread" if threads > 1 else "sync"
+
+
+def serve_bare(database_url: str, port: int, workers: int, threads: int) -> None:
     from gunicorn.app.base import BaseApplication
 
     class Server(BaseApplication):
         def load_config(self):
-            for key, value in {"bind": f"127.0.0.1:{port}", "workers": workers, "worker_class": "sync",
-                               "accesslog": None, "keepalive": 5, "timeout": 30}.items():
+            for key, value in {"bind": f"127.0.0.1:{port}", "workers": workers, "worker_class": worker_class(threads),
+                               "threads": threads, "accesslog": None, "keepalive": 5, "timeout": 30}.items():
                 self.cfg.set(key, value)
 
         def load(self):
@@ -154,6 +163,35 @@ def load(port: int, path: str, bodies: list[bytes], headers: dict, concurrency: 
             "p50_ms": round(statistics.median(ordered) * 1000, 2),
             "p99_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000, 2),
             "statuses": statuses}
+
+
+def server_cpu_seconds(group: int) -> float:
+    """CPU (user + system) used so far by every process of one server's process group (its gunicorn
+    master and workers; each server is started in a session of its own). Read from /proc: on a machine
+    shared with the clients and with other work, CPU per request is steadier than requests per second."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as handle:
+                fields = handle.read().rsplit(b")", 1)[1].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        # After the command name: state, ppid, pgrp, ..., utime (14th field of the line), stime (15th).
+        if int(fields[2]) == group:
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+def measured_load(proc: subprocess.Popen, port: int, path: str, bodies: list[bytes], headers: dict,
+                  concurrency: int) -> dict:
+    """`load`, with the server's CPU milliseconds per request."""
+    before = server_cpu_seconds(proc.pid)
+    result = load(port, path, bodies, headers, concurrency)
+    result["cpu_ms"] = round((server_cpu_seconds(proc.pid) - before) * 1000 / len(bodies), 3)
+    return result
 
 
 # ------------------------------------------------------------------------------------------------
@@ -260,11 +298,13 @@ def run(options) -> dict:
         intake_port, bare_port = free_port(), free_port()
         intake = start(res, [sys.executable, "-m", "motcua_intake", "api"], {
             "INTAKE_DATABASE_URL": intake_url, "INTAKE_PORT": str(intake_port),
-            "INTAKE_WEB_WORKERS": str(options.workers), "MOTCUA_JWT_SECRET": SECRET, "LOG_LEVEL": "WARNING",
+            "INTAKE_WEB_WORKERS": str(options.workers), "INTAKE_WEB_THREADS": str(options.threads),
+            "MOTCUA_JWT_SECRET": SECRET, "LOG_LEVEL": "WARNING",
             "AMQP_URL": f"amqp://guest:guest@127.0.0.1:5672/{res.vhost}", "MOTCUA_VAR_DIR": str(res.tmpdir),
         }, "intake-api.log")
         bare = start(res, [sys.executable, __file__, "--serve-bare", bare_url, "--port", str(bare_port),
-                           "--workers", str(options.workers)], {}, "bare-api.log")
+                           "--workers", str(options.workers), "--threads", str(options.threads)], {},
+                     "bare-api.log")
         wait_healthy(intake_port, intake)
         wait_healthy(bare_port, bare)
 
@@ -276,16 +316,16 @@ def run(options) -> dict:
             secret=SECRET, roles=["receptionist"], unit="14", sub="bench-desk", ttl_seconds=3600)}
         bare_headers = {"Content-Type": "application/json"}
 
-        targets = {"intake": (intake_port, "/api/v1/dossiers", intake_headers),
-                   "bare": (bare_port, "/bare", bare_headers)}
-        for port, path, headers in targets.values():
+        targets = {"intake": (intake, intake_port, "/api/v1/dossiers", intake_headers),
+                   "bare": (bare, bare_port, "/bare", bare_headers)}
+        for _proc, port, path, headers in targets.values():
             load(port, path, bodies[:options.warmup], headers, options.concurrency)
         rounds = []
         for index in range(options.rounds):
             # Alternate which goes first, so that neither always gets the quieter machine.
             order = ("bare", "intake") if index % 2 == 0 else ("intake", "bare")
-            measured = {name: load(targets[name][0], targets[name][1], bodies[options.warmup:], targets[name][2],
-                                   options.concurrency) for name in order}
+            measured = {name: measured_load(*targets[name][:3], bodies[options.warmup:], targets[name][3],
+                                            options.concurrency) for name in order}
             rounds.append({name: measured[name] for name in ("bare", "intake")})
 
         with create_engine(intake_url).connect() as conn:
@@ -296,16 +336,20 @@ def run(options) -> dict:
         if any(count != expected for count in stored.values()) or failed:
             raise RuntimeError(f"intake did not store every dossier once: {stored}, {failed}")
         results = {"rounds": rounds, "median": {name: {key: statistics.median(r[name][key] for r in rounds)
-                                                       for key in ("rps", "p50_ms", "p99_ms")}
+                                                       for key in ("rps", "p50_ms", "p99_ms", "cpu_ms")}
                                                 for name in ("bare", "intake")}}
         median = results["median"]
         results["ratio"] = {
             "rps": round(median["intake"]["rps"] / median["bare"]["rps"], 3),
             "p50": round(median["intake"]["p50_ms"] / median["bare"]["p50_ms"], 2),
             "p99": round(median["intake"]["p99_ms"] / median["bare"]["p99_ms"], 2),
+            # bare's CPU per request over intake's: the throughput ratio both servers would reach on an
+            # otherwise idle machine whose cores they saturate.
+            "cpu": round(median["bare"]["cpu_ms"] / median["intake"]["cpu_ms"], 3),
         }
         results["setup"] = {"requests": options.requests, "rounds": options.rounds, "warmup": options.warmup,
                             "concurrency": options.concurrency, "gunicorn_workers": options.workers,
+                            "worker_class": (f"gthread x{options.threads}" if options.threads > 1 else "sync"),
                             "desks": len(units), "cpus": os.cpu_count(), "load_average": os.getloadavg()[0],
                             "python": platform.python_version()}
         return results
@@ -315,17 +359,21 @@ def run(options) -> dict:
 
 def report(results: dict) -> None:
     setup = results["setup"]
-    print(f"POST under gunicorn ({setup['gunicorn_workers']} sync workers each), {setup['rounds']} rounds of "
+    print(f"POST under gunicorn ({setup['gunicorn_workers']} {setup['worker_class']} workers each), "
+          f"{setup['rounds']} rounds of "
           f"{setup['requests']} requests after {setup['warmup']} warm-up, {setup['concurrency']} concurrent clients, "
           f"{setup['desks']} desk(s); {setup['cpus']} CPUs shared with the clients (load average at the end "
           f"{setup['load_average']:.1f})")
-    print(f"{'':34}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}   rounds (req/s)")
+    print(f"{'':34}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'CPU ms':>9}   rounds (req/s; server CPU ms per request)")
     for name, label in (("bare", "bare Flask: 1 insert + 1 outbox"), ("intake", "intake POST /api/v1/dossiers")):
         median = results["median"][name]
         each = ", ".join(str(r[name]["rps"]) for r in results["rounds"])
-        print(f"{label:34}{median['rps']:>9}{median['p50_ms']:>9}{median['p99_ms']:>9}   {each}")
+        cpu = ", ".join(f"{r[name]['cpu_ms']:.2f}" for r in results["rounds"])
+        print(f"{label:34}{median['rps']:>9}{median['p50_ms']:>9}{median['p99_ms']:>9}{median['cpu_ms']:>9.2f}"
+              f"   {each}; {cpu}")
     ratio = results["ratio"]
-    print(f"intake / bare (medians): {ratio['rps']:.0%} of the throughput, p50 x{ratio['p50']}, p99 x{ratio['p99']}")
+    print(f"intake / bare (medians): {ratio['rps']:.0%} of the throughput, p50 x{ratio['p50']}, p99 x{ratio['p99']}; "
+          f"by server CPU per request (bare / intake) {ratio['cpu']:.0%}")
 
 
 def main() -> int:
@@ -335,13 +383,14 @@ def main() -> int:
     parser.add_argument("--warmup", type=int, default=100)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers of each server")
+    parser.add_argument("--threads", type=int, default=4, help="threads of each gunicorn worker (1: sync workers)")
     parser.add_argument("--one-desk", action="store_true", help="every request at one desk (one sequence row)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--serve-bare", metavar="DATABASE_URL", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.serve_bare:
-        serve_bare(options.serve_bare, options.port, options.workers)
+        serve_bare(options.serve_bare, options.port, options.workers, options.threads)
         return 0
     try:
         results = run(options)

@@ -815,7 +815,7 @@ def run_guarded(res: Resources, work) -> int:
     status = 0
     try:
         work()
-    except BaseException as exc:  # noqa: BLE001 - everything below ends in the cleanup
+    except BaseException as exc:
         if interrupted or isinstance(exc, KeyboardInterrupt):
             # An interrupt inside a database call may surface as a driver error: it is still an interrupt.
             print("\ninterrupted: cleaning up", file=sys.stderr)

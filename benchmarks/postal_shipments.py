@@ -221,7 +221,7 @@ def measure_baseline(bench: Bench, count: int = 1000) -> dict:
     system = bench.new_system("baseline")
     rt = system.runtime("postal")
     started = time.monotonic()
-    for i in range(count):
+    for _ in range(count):
         with rt.sessions.begin() as session:
             session.execute(insert(inbox).values(consumer="bench", queue="postal.inbox", event_id=str(uuid.uuid4()),
                                                  event_type="bench", processed_at=datetime.now().astimezone()))

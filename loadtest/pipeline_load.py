@@ -2,6 +2,7 @@
 """Load test of the whole pipeline: N dossiers through the five real services, each followed to the end.
 
     .venv/bin/python loadtest/pipeline_load.py [--dossiers N] [--concurrency C] [--duration-limit S] [--json]
+                                               [--api inprocess|gunicorn] [--profile DIR] [--no-bare]
 
 It builds a fresh system (a vhost, five PostgreSQL databases copied from migrated templates, the five
 real worker processes, the development SMTP and SMS sinks on free loopback ports), then:
@@ -18,6 +19,13 @@ real worker processes, the development SMTP and SMS sinks on free loopback ports
 
 The APIs run in-process (a Flask test client per call, from many threads): the load goes through the
 real application code, database and broker, without gunicorn's process model in the measurement.
+
+Between the first submission and the moment the last dossier is done (the saturation window) it
+accounts the CPU of every process (cpu_accounting.py) and, with --profile DIR, records a py-spy flame
+graph of every worker and of one worker process of each API (profiling.py). After the run it counts the
+events per dossier by type (outboxes) and the deliveries per dossier per consumer queue (inboxes), then
+(unless --no-bare) measures the bare broker and database and the naive chain of issue 18
+(benchmarks/naive_chain.py) on the same servers, and prints the pipeline's throughput against them.
 
 At the end it asserts: every dossier counted exactly once by reporting (its summary totals and its
 dossiers table), every notice sent exactly once per channel (ledger rows per dossier, template and
@@ -49,7 +57,9 @@ from zoneinfo import ZoneInfo
 import requests
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "loadtest"))  # cpu_accounting, profiling, api_processes beside this file
 POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+AMQP_BASE = "amqp://guest:guest@127.0.0.1:5672"  # the vhost is appended (build_system uses this broker)
 SERVICES_ORDER = ("intake", "routing", "notification", "postal", "reporting")
 MONITOR_INTERVAL = 0.1
 NOTIFIED_TEMPLATES = ("dossier_received", "result_ready")
@@ -214,6 +224,9 @@ class LoadRun:
     # queue -> message ids deliberately dead-lettered (poison): explained, so not a failure.
     expected_dead_letters: dict = field(default_factory=dict)
     failed_samples: int = 0
+    # Told when the saturation window opens (before the first submission) and closes (the monitor saw
+    # the last dossier done): .start() and .end() (SaturationWindow: CPU accounting, profiles).
+    window: object = None
     tracks: dict[str, Track] = field(default_factory=dict)
     queue_samples: list[dict[str, int]] = field(default_factory=list)
     lag_samples: list[dict[str, tuple[int, float]]] = field(default_factory=list)
@@ -359,6 +372,8 @@ class LoadRun:
                     continue
                 if self.submitted_all.is_set() and self.extra_done.is_set() and self.all_reached("notified") \
                         and self.all_reached("counted"):
+                    if self.window is not None:
+                        self.window.end()  # here, not after the threads are joined: the last dossier is done now
                     return
                 self.stop.wait(MONITOR_INTERVAL)
         finally:
@@ -375,6 +390,8 @@ class LoadRun:
 
     # -- the whole run -------------------------------------------------------------------------
     def run(self) -> dict:
+        if self.window is not None:
+            self.window.start()
         started = self.started = time.monotonic()
         deadline = started + self.duration_limit
         threads = {"monitor": self.monitor,
@@ -401,7 +418,7 @@ class LoadRun:
         finally:
             self.stop.set()
             pool.shutdown(wait=True, cancel_futures=True)
-        for name, f in futures.items():
+        for f in futures.values():
             if f.exception():
                 raise f.exception()
         self.observe_final()
@@ -557,26 +574,117 @@ def wait_until(probe, timeout: float, describe) -> None:
         time.sleep(0.2)
 
 
+class SaturationWindow:
+    """What happens at the edges of the saturation window: the CPU of every process of the run is sampled
+    at both (cpu_accounting), and with a profile directory py-spy records the workers and one worker
+    process of each API in between (profiling)."""
+
+    def __init__(self, system, sinks: Sinks, api: str, profile_dir: Path | None = None, profile_rate: int = 100):
+        from cpu_accounting import CpuAccount, Target, postgres_roots, rabbitmq_roots
+
+        self.system, self.api = system, api
+        procs = system.processes.procs
+
+        def live(service: str, command: str):
+            # Looked up at each sample: a worker restarted under another pid is still the service's worker.
+            return lambda _table: [p.popen.pid for p in procs.values()
+                                   if p.service == service and p.command == command and p.popen.poll() is None]
+
+        targets = [Target(f"{s} worker", live(s, "worker"), note="with any child process") for s in SERVICES_ORDER]
+        if api == "gunicorn":
+            targets += [Target(f"{s} API", live(s, "api"), note="gunicorn master + workers") for s in SERVICES_ORDER]
+        driver_note = ("submitters, officers, monitor; the five APIs run in it (--api inprocess)"
+                       if api == "inprocess" else "HTTP clients: submitters, officers, monitor")
+        targets += [
+            Target("load driver (this process)", lambda _t: [os.getpid()], own_only=True, note=driver_note),
+            Target("dev sinks (SMTP, SMS)", lambda _t: [sinks.popen.pid]),
+            Target("rabbitmq", rabbitmq_roots, note="beam.smp + children, every node on the machine"),
+            Target("postgresql", postgres_roots, note="server-wide: every postgres process on the machine"),
+        ]
+        self.cpu = CpuAccount(targets)
+        self.profiler = None
+        if profile_dir is not None:
+            from profiling import Profiler
+
+            self.profiler = Profiler(profile_dir, rate=profile_rate)
+            self.cpu.add(Target("py-spy (profiling)", lambda _t: self.profiler.pids(), note="not the system's"))
+
+    def start(self) -> None:
+        if self.profiler is not None:
+            self.attach_profilers()
+        self.cpu.start()
+
+    def attach_profilers(self) -> None:
+        from profiling import api_worker_pid
+
+        for proc in self.system.processes.procs.values():
+            if proc.command == "worker" and proc.popen.poll() is None:
+                self.profiler.start(proc.name, proc.popen.pid, subprocesses=True)
+            elif proc.command == "api" and proc.popen.poll() is None:
+                worker = api_worker_pid(proc.popen.pid)  # one of gunicorn's workers: they share the load
+                if worker is not None:
+                    self.profiler.start(f"{proc.name} (one worker)", worker)
+        if self.api == "inprocess":
+            self.profiler.start("load driver (in-process APIs)", os.getpid())
+
+    def end(self) -> None:
+        self.cpu.end()
+        if self.profiler is not None:
+            self.profiler.interrupt()  # the recorders stop now; their files are drawn after the run
+
+    def figures(self, dossiers: int) -> dict:
+        out = {"cpu": self.cpu.result(dossiers)}
+        if self.profiler is not None:
+            out["profile"] = self.profiler.stop()
+        return out
+
+
+def event_counts(system, dossiers: int) -> dict:
+    """Events per dossier by type, as the outboxes hold them, and deliveries per dossier per consumer
+    queue, as the inboxes hold them (one row per event a consumer handled on a queue)."""
+    from sqlalchemy import text
+
+    published, delivered = {}, {}
+    for service in SERVICES_ORDER:
+        with system.runtime(service).engine.connect() as conn:
+            for event_type, n in conn.execute(text("SELECT event_type, count(*) FROM outbox GROUP BY event_type")):
+                published[f"{service}: {event_type}"] = round(n / dossiers, 3)
+            for queue, n in conn.execute(text("SELECT queue, count(*) FROM inbox GROUP BY queue")):
+                delivered[f"{service}: {queue}"] = round(n / dossiers, 3)
+    return {"events_per_dossier_by_type": dict(sorted(published.items())),
+            "deliveries_per_dossier_by_queue": dict(sorted(delivered.items()))}
+
+
 def run_load(system, dossiers: int, concurrency: int, duration_limit: float, log_dir: Path,
-             rate: float | None = None, api: str = "inprocess") -> dict:
+             rate: float | None = None, api: str = "inprocess", profile_dir: Path | None = None,
+             profile_rate: int = 100) -> dict:
     """Start the sinks and the five workers on `system` (a motcua_testing System with fresh vhost and
     databases), drive the load, check the invariants; the caller owns the system's cleanup.
-    `api="gunicorn"` starts the five APIs as gunicorn processes and drives them over HTTP."""
+    `api="gunicorn"` starts the five APIs as gunicorn processes and drives them over HTTP;
+    `profile_dir` records flame graphs there during the saturation window."""
     sinks = Sinks(log_dir)
+    window = None
     try:
         for service in SERVICES_ORDER:
             system.start_workers(service, extra_env=notification_env(sinks) if service == "notification" else None)
         clients = None
         if api == "gunicorn":
-            sys.path.insert(0, str(ROOT / "loadtest"))
             from api_processes import HttpClient, start_apis
 
             clients = {s: HttpClient(base) for s, base in start_apis(system).items()}
-        figures = LoadRun(system, sinks, dossiers, concurrency, duration_limit, rate, clients=clients).run()
+        window = SaturationWindow(system, sinks, api, profile_dir, profile_rate)
+        figures = LoadRun(system, sinks, dossiers, concurrency, duration_limit, rate, clients=clients,
+                          window=window).run()
         figures["api"] = api
+        figures.update(window.figures(dossiers))
+        figures["cpu"]["per_service_ms_per_dossier"] = per_service_ms(figures["cpu"])
         figures["events_published"] = sum(system.count(s, "outbox") for s in SERVICES_ORDER)
+        figures.update(event_counts(system, dossiers))
         return figures
     finally:
+        if window is not None and window.profiler is not None:
+            window.profiler.interrupt()  # a failed run: no recorder outlives it
+            window.profiler.reap()
         sinks.stop()
 
 
@@ -597,7 +705,7 @@ def bare_limits(system, seconds_budget: float = 60.0) -> dict:
 
     def writer(_):
         with engine.connect() as conn:
-            for i in range(per_thread):
+            for _ in range(per_thread):
                 with conn.begin():
                     conn.execute(text("INSERT INTO bare_rows (body) VALUES (CAST(:b AS jsonb))"), {"b": '{"n": 1}'})
                     conn.execute(text("INSERT INTO bare_outbox (body) VALUES (:b)"), {"b": b"x" * 1024})
@@ -616,7 +724,16 @@ def bare_limits(system, seconds_budget: float = 60.0) -> dict:
 # ------------------------------------------------------------------------------------------------
 # Command line: a system of our own, removed whatever happens
 # ------------------------------------------------------------------------------------------------
+def per_service_ms(cpu: dict) -> dict[str, float]:
+    """CPU ms per dossier of each service: its worker and its API (gunicorn; in-process APIs are in the
+    driver's row and not here)."""
+    rows = cpu["rows"]
+    return {s: sum(rows[k]["ms_per_unit"] for k in (f"{s} worker", f"{s} API") if k in rows) for s in SERVICES_ORDER}
+
+
 def print_report(r: dict) -> None:
+    from cpu_accounting import format_table
+
     pace = f"{r['rate_limit_per_s']:g}/s" if r["rate_limit_per_s"] else "unpaced"
     print(f"\nmotcua pipeline load — {r['dossiers']} dossiers, {r['concurrency']} submitters ({pace}), "
           f"APIs {r.get('api', 'inprocess')}, "
@@ -631,6 +748,21 @@ def print_report(r: dict) -> None:
           + ", ".join(f"{q} {n}" for q, n in r["max_queue_depths"].items() if n))
     print("  max outbox lag          " + ", ".join(f"{s} {v['rows']} rows/{v['age_s']:.2f}s"
                                                  for s, v in r["max_outbox_lag"].items()))
+    if "cpu" in r:
+        print(f"  CPU from the first submission to the last dossier done ({r['cpu']['window_s']:.1f} s):")
+        for line in format_table(r["cpu"], unit="dossier", indent="    "):
+            print(line)
+        whose = "API + worker" if r.get("api") == "gunicorn" else "worker only (the APIs are in the driver)"
+        print(f"    per service, {whose}: " + ", ".join(
+            f"{s} {ms:.1f}" for s, ms in r["cpu"]["per_service_ms_per_dossier"].items()) + " ms/dossier")
+    if "events_per_dossier_by_type" in r:
+        print(f"  events per dossier      {r['events_published'] / r['dossiers']:.2f} in all, by type (outboxes):")
+        for name, n in r["events_per_dossier_by_type"].items():
+            print(f"    {name:<46} {n:>6.2f}")
+        print(f"  deliveries per dossier  {sum(r['deliveries_per_dossier_by_queue'].values()):.2f} in all, "
+              "by consumer queue (inboxes):")
+        for name, n in r["deliveries_per_dossier_by_queue"].items():
+            print(f"    {name:<46} {n:>6.2f}")
     if "bare" in r:
         b = r["bare"]
         events_per_dossier = r["events_published"] / r["dossiers"]
@@ -641,6 +773,19 @@ def print_report(r: dict) -> None:
               f"{event_rate / b['broker_msgs_per_s']:.3f} of the bare broker; "
               f"{r['throughput_dossiers_per_s']:.2f} dossiers/s = 1/{b['db_write_tx_per_s'] / r['throughput_dossiers_per_s']:.0f} "
               f"of the bare write transactions")
+    if "naive_chain" in r:
+        from naive_chain import print_report as print_naive
+
+        n = r["naive_chain"]
+        print(f"  pipeline / naive chain = {r['throughput_dossiers_per_s'] / n['items_per_s']:.2f} "
+              f"({r['throughput_dossiers_per_s']:.2f} dossiers/s against {n['items_per_s']:.1f} items/s; "
+              f"CPU {r['cpu']['total_ms_per_unit']:.0f} ms/dossier against "
+              f"{n['cpu']['total_ms_per_unit']:.2f} ms/item)")
+        print_naive(n, indent="    ")
+    if "profile" in r:
+        prof = r["profile"]
+        print(f"  flame graphs            {len(prof['processes'])} in {prof['dir']} (top frames: {prof['top_frames']})"
+              + (f"; no profile of {', '.join(prof['failed'])}" if prof["failed"] else ""))
     inv = r["invariants"]
     print(f"  invariants              reported {inv['reported_received']} received / {inv['reported_resolved']} "
           f"resolved, {inv['messages']} messages, 0 duplicates, sinks {inv['sink_totals']}, "
@@ -657,11 +802,24 @@ def main(argv=None) -> int:
     p.add_argument("--api", choices=("inprocess", "gunicorn"), default="inprocess",
                    help="drive the APIs in-process (Flask test clients) or as gunicorn processes over HTTP")
     p.add_argument("--no-bare", dest="bare", action="store_false",
-                   help="skip measuring the bare broker and database limits after the run")
+                   help="skip measuring the bare broker and database limits and the naive chain after the run")
+    p.add_argument("--naive-items", type=int, default=2000,
+                   help="items through the naive chain measured after the run (default 2000; skipped by --no-bare)")
+    p.add_argument("--profile", metavar="DIR", type=Path, default=None,
+                   help="record py-spy flame graphs (--gil) of every worker and one worker of each API into DIR")
+    p.add_argument("--profile-rate", metavar="HZ", type=int, default=100,
+                   help="py-spy samples per second and process with --profile (default 100)")
     p.add_argument("--json", action="store_true", help="also print the figures as JSON")
     args = p.parse_args(argv)
     if args.dossiers < 1 or args.concurrency < 1 or args.duration_limit <= 0 or (args.rate is not None and args.rate <= 0):
         p.error("--dossiers and --concurrency must be at least 1, --duration-limit and --rate positive")
+    if args.naive_items < 1 or args.profile_rate < 1:
+        p.error("--naive-items and --profile-rate must be at least 1")
+    if args.profile is not None:
+        from profiling import py_spy
+
+        if py_spy() is None:
+            p.error("--profile needs py-spy: .venv/bin/pip install -r requirements-dev.lock")
 
     sys.path.insert(0, str(ROOT / "tests"))
     sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -681,10 +839,17 @@ def main(argv=None) -> int:
         system = build_system(res, 0, {"LOG_LEVEL": "WARNING"})
         log_dir = Path(tempfile.mkdtemp(prefix="motcua-load-"))
         res.tmpdirs.append(log_dir)
-        result = run_load(system, args.dossiers, args.concurrency, args.duration_limit, log_dir, args.rate, args.api)
+        result = run_load(system, args.dossiers, args.concurrency, args.duration_limit, log_dir, args.rate, args.api,
+                          args.profile, args.profile_rate)
         if args.bare:
             system.processes.stop_all()  # the bare figures are the machine's, not shared with idle workers
             result["bare"] = bare_limits(system)
+            from naive_chain import run_naive_chain
+
+            # Same broker and database server, same number of concurrent clients as the submitters.
+            result["naive_chain"] = run_naive_chain(
+                args.naive_items, clients=args.concurrency, log_dir=log_dir,
+                amqp_base=AMQP_BASE, postgres_admin_url=POSTGRES_URL.replace("+psycopg", ""))
     except KeyboardInterrupt:
         print("\ninterrupted: cleaning up", file=sys.stderr)
         status = 130

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Reference bridge for a postal operator that offers only an HTTP API (contracts.md §4.2).
+"""Reference bridge for a postal operator that offers only an HTTP API (docs/contracts.md §4.2).
 
 motcua hands shipments to its postal partner on the broker: queue `postal.pickups` in, exchange
 `postal.partner` (routing key `status`) out. An operator that speaks only HTTP runs this bridge beside
@@ -344,7 +344,7 @@ def callback_server(listen: str, state: State, source: str, secret: str) -> Thre
         server_version = "postal-http-bridge"
         sys_version = ""
 
-        def log_message(self, format, *args):  # noqa: A002 - one line per callback is logged below
+        def log_message(self, format, *args):
             pass
 
         def _answer(self, status: int, body: dict, content_type: str = "application/json") -> None:
@@ -361,7 +361,7 @@ def callback_server(listen: str, state: State, source: str, secret: str) -> Thre
                 body["invalid_params"] = problem.invalid_params
             self._answer(problem.status, body, "application/problem+json")
 
-        def do_POST(self):  # noqa: N802 - the http.server protocol
+        def do_POST(self):
             try:
                 if self.path.split("?", 1)[0] != "/callbacks":
                     raise Problem(404, "not_found", "Không có địa chỉ này.")
@@ -381,7 +381,7 @@ def callback_server(listen: str, state: State, source: str, secret: str) -> Thre
                 log.exception("callback_failed")
                 self._problem(Problem(503, "temporarily_unavailable", "Tạm thời không xử lý được, xin gửi lại."))
 
-        def do_GET(self):  # noqa: N802
+        def do_GET(self):
             if self.path == "/healthz":
                 self._answer(200, {"status": "ok"})
             else:

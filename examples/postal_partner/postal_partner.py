@@ -2,7 +2,7 @@
 """Reference client of the postal partner: the pickup queue in, progress reports out.
 
 A partner (Vietnam Post, or any carrier) integrates with motcua through two broker objects
-(contracts.md §4.2): it consumes queue `postal.pickups` and publishes its reports to exchange
+(docs/contracts.md §4.2): it consumes queue `postal.pickups` and publishes its reports to exchange
 `postal.partner` with routing key `status`. This program does both, correctly under at-least-once
 delivery, and is meant to be copied and adapted. It needs Python 3.10+ and pika, nothing else.
 

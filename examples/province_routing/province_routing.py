@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A reference province routing handler for motcua (contracts.md §4.1): start from it.
+"""A reference province routing handler for motcua (docs/contracts.md §4.1): start from it.
 
 It logs in as the broker user `province_routing`, declares its own queue `province-routing.steps`,
 binds it to the exchange `routing.steps` with `step.<pattern>` for the unit paths the province

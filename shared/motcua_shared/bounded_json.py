@@ -12,9 +12,17 @@ very input it guards against.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 MAX_DEPTH = 32  # our deepest document (an imported part: envelope → data → events → event → data → …) needs 8
+
+# A decoded string holds a NUL or a lone surrogate only where the text wrote a `\u` escape of one: the
+# UTF-8 decoder refuses encoded surrogates and json's strict mode raw control characters. A text
+# without such an escape (nearly every one) needs only its depth checked, not each of its strings.
+# Matches more than it must (an escaped backslash before "u0000", a valid surrogate pair): those texts
+# are merely checked in full.
+_ESCAPED_NUL_OR_SURROGATE = re.compile(r"\\u(?:0000|[dD][89a-fA-F])")
 
 
 class RefusedJson(ValueError):
@@ -49,17 +57,18 @@ def loads(body: bytes, *, max_depth: int = MAX_DEPTH, max_bytes: int | None = No
     except ValueError as exc:  # int() refused a number, or NaN/Infinity
         code = "number_too_long" if "digits" in str(exc) else "malformed_json"
         raise RefusedJson(code, f"Dữ liệu JSON không hợp lệ: {str(exc)[:80]}.") from None
-    check(value, max_depth=max_depth)
+    check(value, max_depth=max_depth, texts=_ESCAPED_NUL_OR_SURROGATE.search(text) is not None)
     return value
 
 
-def check(value: Any, *, max_depth: int = MAX_DEPTH) -> None:
-    """Depth and characters of an already decoded value, iteratively."""
+def check(value: Any, *, max_depth: int = MAX_DEPTH, texts: bool = True) -> None:
+    """Depth and (unless `texts` is false) characters of an already decoded value, iteratively."""
     stack = [(value, 1)]
     while stack:
         item, depth = stack.pop()
         if isinstance(item, str):
-            check_text(item)
+            if texts:
+                check_text(item)
             continue
         if not isinstance(item, (dict, list)):
             continue
@@ -67,7 +76,8 @@ def check(value: Any, *, max_depth: int = MAX_DEPTH) -> None:
             raise RefusedJson("json_too_deep", f"Dữ liệu JSON lồng nhau quá sâu (tối đa {max_depth} cấp).")
         if isinstance(item, dict):
             for key, child in item.items():
-                check_text(key)
+                if texts:
+                    check_text(key)
                 stack.append((child, depth + 1))
         else:
             stack.extend((child, depth + 1) for child in item)

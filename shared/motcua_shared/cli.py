@@ -46,7 +46,7 @@ def main(spec: ServiceSpec, app_factory, argv: list[str] | None = None) -> None:
 
         serve(app_factory, service=spec.name, port=runtime.settings.port, workers=runtime.settings.web_workers,
               var_dir=runtime.settings.motcua_var_dir,
-              timeout=runtime.settings.web_timeout)
+              timeout=runtime.settings.web_timeout, threads=runtime.settings.web_threads)
     elif args.command == "worker":
         from .worker import run
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 # Stable constraint names make Alembic migrations reproducible on both engines.
@@ -31,6 +31,16 @@ def dialect_insert(bind):
     Connection or an Engine): PostgreSQL's, or SQLite's for `make run`; the core one has neither."""
     dialect = bind.get_bind().dialect if isinstance(bind, Session) else bind.dialect
     return postgresql.insert if dialect.name == "postgresql" else sqlite.insert
+
+
+def core_connection(session_or_connection: Session | Connection) -> Connection:
+    """The Connection a Session's transaction runs on (begun if need be), for Core statements run in a
+    request's hot path: Session.execute's ORM path (plugins, events, bind lookup) costs about as much
+    as a small insert itself, and a Core statement on tables gains nothing from it. Same transaction,
+    same semantics; a Connection is returned as it is."""
+    if isinstance(session_or_connection, Session):
+        return session_or_connection.connection()
+    return session_or_connection
 
 
 def is_sqlite(engine_or_url) -> bool:

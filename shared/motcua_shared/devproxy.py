@@ -34,7 +34,7 @@ def _handler(upstreams: Mapping[str, tuple[str, int]]):
         server_version = "motcua-devproxy"
         sys_version = ""
 
-        def log_message(self, format, *args):  # noqa: A002 - the services log the requests themselves
+        def log_message(self, format, *args):
             pass
 
         def _not_found(self) -> None:

@@ -1,7 +1,7 @@
 """`make run`: the whole system in the foreground, for a district's IT staff or a developer.
 
 1. check the broker (exit at once, with one line saying how to start one, if it is not there);
-2. create the service and partner broker users with their permissions (contracts.md §4), each with the
+2. create the service and partner broker users with their permissions (docs/contracts.md §4), each with the
    password from its variable (POSTAL_PARTNER_PASSWORD, ...) or, when that is unset, a random one
    generated once and kept in var/broker-passwords.env (printed: where, never the passwords);
 3. declare the whole broker topology;

@@ -30,7 +30,7 @@ def redact(value: str) -> str:
     return value
 
 
-def _clean(value):
+def _clean(value: object) -> object:
     if isinstance(value, str):
         return redact(value)
     if isinstance(value, (list, tuple)):
@@ -47,7 +47,7 @@ class JsonFormatter(logging.Formatter):
         self.process_kind = process_kind
 
     def format(self, record: logging.LogRecord) -> str:
-        line = {
+        line: dict[str, object] = {
             "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(),
             "service": self.service,

@@ -25,5 +25,5 @@ class Pattern(validate.Regexp):
 # Official codes (Decision 124/2004): province 2 digits, district 3, commune 5.
 UNIT_CODE_PATTERN = r"^(\d{2}|\d{3}|\d{5})$"
 UNIT_CODE = Pattern(UNIT_CODE_PATTERN)
-# "14", "14.126", "14.126.04222" (three levels) or "14.04222" (two levels), contracts.md §3.
+# "14", "14.126", "14.126.04222" (three levels) or "14.04222" (two levels), docs/contracts.md §3.
 UNIT_PATH = Pattern(r"^\d{2}(\.\d{3})?(\.\d{5})?$")

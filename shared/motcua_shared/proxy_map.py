@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 SERVICE_PREFIX = "/svc"
 CONSOLE = "console"
-# Compose service name and port of each upstream (contracts.md §1 ports).
+# Compose service name and port of each upstream (docs/contracts.md §1 ports).
 UPSTREAMS = {
     "intake": "intake-api:8001",
     "routing": "routing-api:8002",

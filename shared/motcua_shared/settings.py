@@ -28,6 +28,13 @@ def _float_list(raw: str) -> tuple[float, ...]:
     return tuple(float(part) for part in raw.split(",") if part.strip())
 
 
+def _at_least_one(raw: str) -> int:
+    value = int(raw)
+    if value < 1:
+        raise ValueError("must be 1 or more")
+    return value
+
+
 def boolean(raw: str) -> bool:
     """A yes/no setting; anything else is a typo that must stop the process, not silently mean no."""
     value = raw.strip().lower()
@@ -136,13 +143,24 @@ COMMON: tuple[Setting, ...] = (
             "OTEL_EXPORTER_OTLP_HEADERS, OTEL_TRACES_SAMPLER, OTEL_RESOURCE_ATTRIBUTES, OTEL_BSP_*, OTEL_SDK_DISABLED."),
     Setting("MAX_CONTENT_LENGTH", 1_048_576, "Largest accepted HTTP request body in bytes.", int),
     Setting("OUTBOX_BATCH_SIZE", 500, "Outbox rows claimed per relay round; also the publisher-confirm window.", int),
-    Setting("OUTBOX_POLL_INTERVAL", 0.05, "Seconds the relay waits before polling an empty outbox again.", float),
+    Setting("OUTBOX_POLL_INTERVAL", 0.05,
+            "Seconds the relay waits before polling an empty outbox again when nothing wakes it: on SQLite, and on "
+            "PostgreSQL while its LISTEN connection is down (docs/reliability.md §2).", float),
+    Setting("OUTBOX_SAFETY_POLL_INTERVAL", 1.0,
+            "Seconds between two polls of an empty outbox while PostgreSQL notifications wake the relay: a net "
+            "for notifications lost while its LISTEN connection was down.", float),
     Setting("OUTBOX_LEASE_SECONDS", 15.0,
             "A claimed outbox row not confirmed within this many seconds is published again.", float),
     Setting("OUTBOX_RETENTION_HOURS", 72.0, "Sent outbox rows older than this are purged.", float),
     Setting("INBOX_RETENTION_DAYS", 30.0,
             "Processed event ids are kept this long for deduplication; far beyond any redelivery.", float),
     Setting("CONSUMER_PREFETCH", 100, "Unacknowledged deliveries a worker holds per queue (basic.qos).", int),
+    Setting("CONSUMER_BATCH_SIZE", 50,
+            "Deliveries a worker handles in one database transaction (one inbox statement, one commit, then the "
+            "acks), taken from those already received, never waited for; 1: a transaction per delivery. A "
+            "handler that fails rolls its batch back: the deliveries before it are handled one at a time, it "
+            "alone is retried or dead-lettered, and the ones behind it form the next batch.",
+            _at_least_one),
     Setting("CONSUMER_RETRY_DELAYS", (1.0, 5.0, 30.0, 120.0),
             "Comma-separated delays in seconds between handler retries; after the last one the event "
             "goes to the queue's dead-letter queue.", _float_list),
@@ -197,8 +215,12 @@ def per_service(service: str) -> tuple[Setting, ...]:
         Setting(f"{upper}_WEB_WORKERS", 2, f"gunicorn worker processes of the {service} API.", int),
         # Intake and the console take an administrator's upload of a district's past dossiers, checked
         # whole before anything is stored: a year's file (66,572 dossiers) takes one to two minutes.
+        Setting(f"{upper}_WEB_THREADS", 4,
+                f"Requests each {service} API worker serves at once (gunicorn gthread worker; 1: one at a time).",
+                _at_least_one),
         Setting(f"{upper}_WEB_TIMEOUT", LONG_REQUEST_SECONDS if service in ("intake", CONSOLE) else 30,
-                f"Seconds a request of the {service} API may run before gunicorn restarts its worker.", int),
+                f"Seconds a {service} API worker may stay silent to gunicorn's arbiter before it is restarted; "
+                f"with threads a long request holds one thread, not the worker.", int),
     )
 
 
@@ -239,6 +261,10 @@ class Settings:
     @property
     def web_workers(self) -> int:
         return self.values[f"{self.service}_web_workers"]
+
+    @property
+    def web_threads(self) -> int:
+        return self.values[f"{self.service}_web_threads"]
 
     @property
     def web_timeout(self) -> int:

@@ -1,4 +1,5 @@
-"""Dossier statuses (contracts.md §5) and the national portal (DVCQG) code of each (domain.md §3.4)."""
+"""Dossier statuses (docs/contracts.md §5) and the national portal (DVCQG) code of each
+(docs/domain.md §3.4)."""
 
 DVCQG_CODE = {
     "submitted": 1,             # Mới đăng ký

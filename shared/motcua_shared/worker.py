@@ -29,6 +29,7 @@ def build(runtime: Runtime) -> tuple[ConsumerRunner, OutboxRelay]:
     relay_id = f"{spec.name}@{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
     relay = OutboxRelay(runtime.outbox_store(relay_id), amqp_url=s.amqp, name=spec.name, source=f"/motcua/{spec.name}",
                         batch_size=s.outbox_batch_size, poll_interval=s.outbox_poll_interval,
+                        safety_poll_interval=s.outbox_safety_poll_interval,
                         lease_seconds=s.outbox_lease_seconds, retention_hours=s.outbox_retention_hours,
                         heartbeat=s.broker_heartbeat, max_backoff=s.reconnect_max_delay)
     from datetime import timedelta
@@ -37,7 +38,8 @@ def build(runtime: Runtime) -> tuple[ConsumerRunner, OutboxRelay]:
         consumer=spec.name, service=spec.name, amqp_url=s.amqp, sessions=runtime.sessions,
         inbox=spec.inbox_table, queues=runtime.queues, handlers=spec.handlers(), topology=runtime.topology,
         accepted_types=runtime.accepted_types,
-        retry_delays=s.consumer_retry_delays, prefetch=s.consumer_prefetch, heartbeat=s.broker_heartbeat,
+        retry_delays=s.consumer_retry_delays, prefetch=s.consumer_prefetch, batch_size=s.consumer_batch_size,
+        heartbeat=s.broker_heartbeat,
         max_backoff=s.reconnect_max_delay, periodic=spec.periodic(runtime) + _reference_refresh(runtime),
         inbox_retention=timedelta(days=s.inbox_retention_days))
     return consumer, relay

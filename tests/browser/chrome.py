@@ -26,7 +26,8 @@ CHROMEDRIVER = Path("/usr/bin/chromedriver")
 HERE = Path(__file__).resolve().parent
 AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"
 WIDTH, HEIGHT = 1366, 768
-# The WCAG levels the console promises (console.md §5): A and AA of 2.0, 2.1 and 2.2.
+# The WCAG levels the console promises (docs/console.md, "Fit for a district office"): A and AA of 2.0,
+# 2.1 and 2.2.
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 BLOCKING = ("serious", "critical")
 
@@ -178,7 +179,7 @@ def wait_for_new_page(driver, old_html, timeout: float = 20) -> None:
 
     def replaced(d):
         try:
-            old_html.tag_name
+            _ = old_html.tag_name  # raises once the page has been replaced
             return False
         except StaleElementReferenceException:
             return d.execute_script("return document.readyState") == "complete"

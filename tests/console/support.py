@@ -15,7 +15,6 @@ from motcua_shared.settings import load
 from motcua_console.app import create_app
 from motcua_console.auth import accounts
 from motcua_console.config import BACKENDS, SETTINGS
-from motcua_console.service import SPEC
 
 from motcua_testing.system import TEST_SECRET
 

@@ -1,4 +1,4 @@
-"""`python -m motcua_console accounts ...` (contracts.md §7): the password on standard input, the same
+"""`python -m motcua_console accounts ...` (docs/contracts.md §7): the password on standard input, the same
 rules as the administration page, an account that then signs in through the real form."""
 from __future__ import annotations
 

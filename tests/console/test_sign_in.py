@@ -1,4 +1,4 @@
-"""Sign-in, lockout, first-sign-in password change, CSRF, idle expiry, sign-out (contracts.md §7)."""
+"""Sign-in, lockout, first-sign-in password change, CSRF, idle expiry, sign-out (docs/contracts.md §7)."""
 from __future__ import annotations
 
 import time

@@ -52,7 +52,7 @@ def roles_by_operation(app) -> dict[tuple[str, str], frozenset[str]]:
 
 
 def problem_on_errors(ctx, response, case):
-    """Every 4xx/5xx of our API is RFC 9457 problem+json with a machine `code` (contracts.md §2), except
+    """Every 4xx/5xx of our API is RFC 9457 problem+json with a machine `code` (docs/contracts.md §2), except
     where the operation documents an HTML page for that status: pages people open in a browser (the
     public lookup form, the unsubscribe link) answer their errors as a page, and say so in the document."""
     documented = case.operation.definition.raw.get("responses", {}).get(str(response.status_code), {})

@@ -1,4 +1,4 @@
-"""Who may see and do what (contracts.md §2): officers are confined to their unit and the units below it,
+"""Who may see and do what (docs/contracts.md §2): officers are confined to their unit and the units below it,
 in the hierarchy in force on the day each dossier came in; citizens see only their own dossiers.
 A dossier outside one's scope answers 404, like a code that does not exist; receiving at a unit outside
 it answers 403."""

@@ -155,7 +155,7 @@ def test_two_appliers_at_once_never_apply_a_record_twice(desk):
     def applier():
         try:
             applying.apply_all(desk.runtime.sessions, desk_of(desk), staged.row["id"], part_size=3)
-        except Exception as exc:  # noqa: BLE001 - reported below
+        except Exception as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=applier) for _ in range(3)]

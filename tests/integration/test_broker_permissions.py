@@ -1,7 +1,7 @@
-"""Least privilege on a real broker (contracts.md §4, reliability.md §5.1): each user can do what its
-traffic needs and the broker refuses, with ACCESS_REFUSED (403), everything else.
+"""Least privilege on a real broker (docs/contracts.md §4, docs/reliability.md §5.1): each user can do
+what its traffic needs and the broker refuses, with ACCESS_REFUSED (403), everything else.
 
-AMQP 0-9-1 permission checks (reliability.md §5.1): read on a queue for consume/get/purge,
+AMQP 0-9-1 permission checks (docs/reliability.md §5.1): read on a queue for consume/get/purge,
 configure for a non-passive declare or a delete, write on an exchange to publish, write on the
 queue plus read on the exchange to bind. A refusal closes the channel (ChannelClosedByBroker 403),
 so every attempt gets a fresh channel. RabbitMQ 3.10 (the local broker) lets a passive declare
@@ -169,7 +169,7 @@ def as_user(setup):
         principal.close()
 
 
-# -- the postal partner (contracts.md §4.2) ------------------------------------------------------
+# -- the postal partner (docs/contracts.md §4.2) ------------------------------------------------------
 def test_the_partner_consumes_the_pickups_the_postal_service_publishes(as_user):
     partner, postal = as_user(PARTNER), as_user(service_user("postal"))
     body = unique("pickup")
@@ -295,7 +295,7 @@ def test_a_service_is_refused_the_objects_of_the_others(as_user, service):
     assert not allowed, f"motcua-{service} was allowed to: {allowed}"
 
 
-# -- the province's routing service (contracts.md §4.1) ------------------------------------------
+# -- the province's routing service (docs/contracts.md §4.1) ------------------------------------------
 def test_the_province_declares_its_queue_on_routing_steps_and_answers_on_step_results(as_user):
     province, routing, admin = as_user(PROVINCE), as_user(service_user("routing")), as_user()
     channel = province.channel()

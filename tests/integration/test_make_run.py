@@ -96,7 +96,7 @@ def test_the_whole_system_runs_on_sqlite_and_stops_cleanly(broker, vhost, tmp_pa
 
 
 def _the_printed_administrator_signs_in_to_the_console(port: int, log_path) -> None:
-    """contracts.md §7: `make run` generates the first administrator's password and prints it once."""
+    """docs/contracts.md §7: `make run` generates the first administrator's password and prints it once."""
     printed = re.search(r"username admin, password (\S+)", log_path.read_text())
     assert printed, "make run printed no console administrator password"
     browser = requests.Session()

@@ -1,4 +1,4 @@
-"""Every service serves /healthz, /readyz, /metrics, /openapi.json and /docs (contracts.md §1)."""
+"""Every service serves /healthz, /readyz, /metrics, /openapi.json and /docs (docs/contracts.md §1)."""
 from __future__ import annotations
 
 import importlib

@@ -38,4 +38,11 @@ def test_a_short_load_is_counted_once_and_notified_once(system, tmp_path):
                                          for channel in pipeline_load.CHANNELS}
     assert invariants["duplicate_messages"] == 0 and invariants["dead_letters"] == 0
     assert all(stage in figures["stages_ms"] for stage in pipeline_load.STAGES)
+    # The CPU accounting saw every worker at work in the window, and the driver that holds the APIs.
+    rows = figures["cpu"]["rows"]
+    for service in pipeline_load.SERVICES_ORDER:
+        assert rows[f"{service} worker"]["processes"] >= 1 and rows[f"{service} worker"]["cpu_s"] > 0, rows
+    assert rows["load driver (this process)"]["cpu_s"] > 0
+    assert figures["events_per_dossier_by_type"]["intake: vn.motcua.dossier.received"] == 1.0
+    assert sum(figures["deliveries_per_dossier_by_queue"].values()) > 0
     pipeline_load.print_report(figures)

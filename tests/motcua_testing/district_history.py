@@ -1,6 +1,6 @@
 """Sông Mã district's records of 2019-01-01..2019-05-31, generated: the seed's table as an import file.
 
-The 2019 article on Sông Mã (domain.md §3.5, "Check against the 2019 article") reports for the first
+The 2019 article on Sông Mã (docs/domain.md §3.5, "Check against the 2019 article") reports for the first
 five months of 2019: 66,572 dossiers received = 66,428 one-stop (một cửa: 66,369 resolved early or on
 time, 59 in progress) + 144 inter-agency (liên thông: 133 resolved, 11 in progress); none late, none
 carried over (the period starts with the records). `district_year(scale, seed)` writes that table as
@@ -17,7 +17,7 @@ round): 1:50 gives 1,327 + 1 one-stop and 3 + 1 inter-agency, 1,332 dossiers.
 Deterministic splits (documented here because the expected table is computed from them):
 
 - **Units and procedures.** The THREE-level hierarchy of 2019: District 126 and its 19 communes
-  (domain.md §7.2). One-stop dossiers use the catalogue's procedures that are not inter-agency:
+  (docs/domain.md §7.2). One-stop dossiers use the catalogue's procedures that are not inter-agency:
   commune procedures are received at a commune (weights favour chứng thực and hộ tịch, the bulk of a
   commune desk's work), district procedures at the district desk (126); one in five one-stop
   dossiers is a district one. Provincial procedures are left out: their routes leave the district.
@@ -72,7 +72,7 @@ PERIOD = (date(2019, 1, 1), date(2019, 5, 31))
 PERIOD_END = datetime(2019, 6, 1, tzinfo=VN)  # 24:00 on 31/05/2019
 LAST_OFFICE_MINUTE = datetime(2019, 5, 31, 17, 0, tzinfo=VN)
 OPEN_FROM = date(2019, 5, 20)  # the in-progress dossiers arrive in the last fortnight of May
-# The article's table (domain.md §3.5).
+# The article's table (docs/domain.md §3.5).
 SEED_TABLE = {("one_stop", "resolved"): 66_369, ("one_stop", "in_progress"): 59,
               ("inter_agency", "resolved"): 133, ("inter_agency", "in_progress"): 11}
 SEED_RECEIVED = 66_572
@@ -521,7 +521,7 @@ def _steps(rng: random.Random, plan: Plan, procedure, route, weights, received_a
         note = rng.choice(SUPPLEMENT_NOTES)
         supplements.append({"requested_at": iso(asked), "received_at": iso(brought), "note": note,
                             "items": [note.removeprefix("Thiếu ")]})
-    for number, ((unit, level, agency, action), step_due) in enumerate(entries, start=1):
+    for number, ((unit, _level, agency, action), step_due) in enumerate(entries, start=1):
         assigned, completed = bounds[number - 1], bounds[number]
         if supplements and number >= 2:  # the wait moves every later step's due time, as the appointment
             step_due = CALENDAR.extend(step_due, asked, brought)

@@ -1,4 +1,4 @@
-"""Where the tests find RabbitMQ and PostgreSQL, in this order (reliability.md §7.2):
+"""Where the tests find RabbitMQ and PostgreSQL, in this order (docs/reliability.md §7.2):
 
 1. an explicit URL from the environment (MOTCUA_TEST_AMQP_URL, MOTCUA_TEST_DATABASE_URL);
 2. a testcontainers container, when a Docker engine answers;

@@ -57,7 +57,7 @@ class ProcessGroup:
 
     def stop_all(self) -> dict[str, int]:
         codes = {}
-        for name, proc in self.procs.items():
+        for proc in self.procs.values():
             if proc.popen.poll() is None:
                 os.killpg(proc.popen.pid, signal.SIGTERM)
         for name, proc in self.procs.items():

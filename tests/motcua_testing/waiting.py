@@ -1,4 +1,4 @@
-"""Wait for a condition instead of sleeping for a guessed time (style.md item 18)."""
+"""Wait for a condition instead of sleeping for a guessed time (docs/style.md item 18)."""
 from __future__ import annotations
 
 import time

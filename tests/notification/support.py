@@ -1,6 +1,6 @@
 """Helpers of the notification tests.
 
-- `Gateway`: a real HTTP SMS gateway (contracts.md §6) on a local port, whose answer the test sets
+- `Gateway`: a real HTTP SMS gateway (docs/contracts.md §6) on a local port, whose answer the test sets
   (accept, 503, 400...) and which can be stopped so connections are refused, then started again.
 - `MailCatcher`: a real SMTP server (aiosmtpd) keeping every e-mail it receives.
 - `Events`: catalogue events with fresh times, built and validated the way their producers build them,
@@ -86,7 +86,7 @@ class Gateway:
         gateway = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802
+            def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
                 if gateway.on_request is not None:
                     gateway.on_request(body)
@@ -150,13 +150,13 @@ class MailCatcher:
     mails: list[Mail] = field(default_factory=list)
     refused: set[str] = field(default_factory=set)  # mailboxes answered "550 no such user"
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refused:
             return "550 5.1.1 Mailbox unavailable"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook)
+    async def handle_DATA(self, server, session, envelope):
         self.mails.append(Mail(envelope.original_content or envelope.content, list(envelope.rcpt_tos)))
         return "250 OK"
 

@@ -41,7 +41,7 @@ class Answering:
         owner = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802
+            def do_POST(self):
                 raw = self.rfile.read(int(self.headers["Content-Length"]))
                 owner.received.append((json.loads(raw), dict(self.headers), raw))
                 time.sleep(owner.delay)

@@ -1,4 +1,4 @@
-"""Every link the system gives out starts with MOTCUA_PUBLIC_BASE_URL (contracts.md §8): a dossier
+"""Every link the system gives out starts with MOTCUA_PUBLIC_BASE_URL (docs/contracts.md §8): a dossier
 received at intake's real API, its events through the real broker to the real intake and notification
 workers, its SMS at a real HTTP gateway and its e-mail at a real SMTP server. Each link is then followed,
 its path on the service the HTTPS proxy sends it to."""

@@ -1,6 +1,6 @@
 """The `postal_partner` broker user as its real client uses it: it may read postal.pickups and
 publish to postal.partner, and the broker refuses (ACCESS_REFUSED) everything else — another queue,
-another exchange, declaring, binding or deleting anything (contracts.md §4.2)."""
+another exchange, declaring, binding or deleting anything (docs/contracts.md §4.2)."""
 from __future__ import annotations
 
 import uuid

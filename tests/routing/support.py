@@ -33,7 +33,7 @@ PROVINCE_HANDLER = ROOT / "examples" / "province_routing" / "province_routing.py
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 REPLY_TO = "result.motcua"  # the default ROUTING_REPLY_TO
 # A district deployment whose province runs its own routing: Sông Mã's three-level units, and its
-# nine communes' paths from 01/07/2025 (domain.md §7.2).
+# nine communes' paths from 01/07/2025 (docs/domain.md §7.2).
 SONG_MA = ("14.126,14.126.*," + ",".join(f"14.{code}" for code in (
     "04168", "04171", "04183", "04186", "04195", "04204", "04210", "04219", "04222")))
 

@@ -1,4 +1,4 @@
-"""Who may answer a step (contracts.md §4.1, issue 15): only the province's plug-in, only for a step
+"""Who may answer a step (docs/contracts.md §4.1, issue 15): only the province's plug-in, only for a step
 dispatched to it, and only through the queue it was dispatched through. The province's broker user
 can write routing.step-results and may bind routing.steps for every key, so it sees the steps a
 commune officer holds locally too; its answer to one of them is dead-lettered with the reason and

@@ -1,4 +1,4 @@
-"""Answers from an external step handler (contracts.md §4.1): duplicates and late, contradicting
+"""Answers from an external step handler (docs/contracts.md §4.1): duplicates and late, contradicting
 answers change nothing; an answer the service cannot place is dead-lettered with its reason.
 
 Here no unit is local (ROUTING_LOCAL_UNITS=99): the test itself plays the province's handler,
@@ -53,7 +53,7 @@ def test_duplicate_and_out_of_order_answers_change_nothing_and_new_ones_are_dead
     late = answer(system, first["step_id"], CODE, "rejected", note="Không đủ điều kiện.",
                   completed_at=RECEIVED_AT + timedelta(hours=1))
     # The repeat of an event id never reaches the handler (the inbox drops it); the other two answer a
-    # step no longer open: dead-lettered with the reason (contracts.md §4.1), changing nothing.
+    # step no longer open: dead-lettered with the reason (docs/contracts.md §4.1), changing nothing.
     dead: list = []
     wait_for(lambda: dead.extend(dead_letters(system.amqp_url, ANSWERS_QUEUE)) or len(dead) == 2,
              what="the two answers to a closed step")

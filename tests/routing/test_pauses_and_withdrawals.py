@@ -68,7 +68,7 @@ def test_a_withdrawal_stops_the_route_and_calls_off_its_open_steps(system):
     [sent] = published(system, STEP_CANCELLED, code)
     assert (sent["exchange"], sent["routing_key"]) == ("routing.steps", "step.14.126.04222")
     # An answer that crosses the withdrawal changes nothing: the step is no longer open, so the answer
-    # is dead-lettered with the reason (contracts.md §4.1).
+    # is dead-lettered with the reason (docs/contracts.md §4.1).
     late = answer(system, assigned["data"]["step_id"], code, completed_at=local("2019-03-16T10:00"))
     [(dead, _)] = wait_for(lambda: dead_letters(system.amqp_url, ANSWERS_QUEUE), what="the late answer dead-lettered")
     assert dead.message_id == late.id and dead.headers["x-motcua-reason"].endswith("is no longer open (cancelled)")

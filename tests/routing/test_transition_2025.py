@@ -179,7 +179,7 @@ def test_dossiers_in_progress_on_1_july_2025_go_on_at_the_successor_agencies(sys
              local("2025-07-04T10:00")),
             (3, "planned", by_position[3]["step_id"], by_position[3]["step_id"], "14.126.PLDTBXH", "14.04222.PVHXH",
              "14.04222", None)]
-        # The old unit is told to stop, the successor is given the step (the wire, contracts.md §4.1).
+        # The old unit is told to stop, the successor is given the step (the wire, docs/contracts.md §4.1).
         [cancelled] = [e for e in published(system, STEP_CANCELLED, code)]
         assert cancelled["routing_key"] == "step.14.126" and cancelled["data"]["step_id"] == old["step_id"]
         assigned = [e for e in published(system, STEP_ASSIGNED, code) if e["data"]["step_id"] == new["step_id"]]

@@ -3,7 +3,7 @@ is decided. A route the services expose without an entry here fails test_authori
 
 Scope kinds:
 - object: the path names an object (dossier, route, step, shipment) that belongs to a unit; outside
-  the caller's scope it answers like an unknown one (404), contracts.md §2.
+  the caller's scope it answers like an unknown one (404), docs/contracts.md §2.
 - unit: a parameter names a unit to act on or report about; outside the caller's scope 403
   `unit_out_of_scope` (there is no object whose existence could leak).
 - list: a listing filtered to the caller's scope; an object outside it is simply not listed.

@@ -1,4 +1,4 @@
-"""Least privilege, endpoint by endpoint (contracts.md §2): the matrix role × unit × endpoint of every
+"""Least privilege, endpoint by endpoint (docs/contracts.md §2): the matrix role × unit × endpoint of every
 service, on real objects of commune A (04222) made through the services' APIs and event handlers.
 
 - every route of every service has an entry in the matrix (security/matrix.py), and the roles a view

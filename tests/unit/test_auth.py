@@ -84,3 +84,40 @@ def test_the_key_id_does_not_reveal_the_secret():
     token = issue_token(secret=SECRET, roles=["leader"], unit="126")
     kid = jwt.get_unverified_header(token)["kid"]
     assert len(kid) == 16 and kid not in SECRET and SECRET not in token
+
+
+def test_a_remembered_token_is_checked_again_once_it_would_have_expired(monkeypatch):
+    """Verified tokens are remembered, but never past `exp` plus the leeway PyJWT itself allows: from then
+    on the full check runs again (here it refuses, as PyJWT would at that hour)."""
+    from motcua_shared.web import auth
+
+    remembering = TokenVerifier(algorithm="HS256", secret=SECRET)
+    token = issue_token(secret=SECRET, roles=["leader"], unit="126", sub="u-cached", ttl_seconds=60)
+    expires = jwt.decode(token, options={"verify_signature": False})["exp"]
+    assert remembering.verify(token).sub == "u-cached"
+
+    def refused(*_args, **_kwargs):
+        raise jwt.ExpiredSignatureError("expired")
+
+    monkeypatch.setattr(auth.jwt, "decode", refused)  # what PyJWT answers once the token has expired
+    remembering._clock = lambda: expires + auth.LEEWAY - 1
+    assert remembering.verify(token).sub == "u-cached"  # still within exp + leeway: the remembered answer
+    remembering._clock = lambda: expires + auth.LEEWAY
+    with pytest.raises(Unauthenticated):
+        remembering.verify(token)
+
+
+def test_a_token_is_remembered_for_a_few_minutes_at_most(monkeypatch):
+    """However long the token lives, it is checked in full again after VERIFIED_FOR seconds (a key
+    withdrawn from the JWKS stops working then)."""
+    from motcua_shared.web import auth
+
+    remembering = TokenVerifier(algorithm="HS256", secret=SECRET)
+    token = issue_token(secret=SECRET, roles=["leader"], unit="126", ttl_seconds=8 * 3600)
+    now = time.time()
+    remembering._clock = lambda: now
+    remembering.verify(token)
+    monkeypatch.setattr(auth.jwt, "decode", lambda *_a, **_k: (_ for _ in ()).throw(jwt.InvalidKeyError("withdrawn")))
+    remembering._clock = lambda: now + auth.VERIFIED_FOR
+    with pytest.raises(Unauthenticated):
+        remembering.verify(token)

@@ -55,7 +55,10 @@ def test_the_archive_command_is_atomic_idempotent_and_never_overwrites(tmp_path)
     assert [p.name for p in archive.iterdir()] == [f"{segment.name}.gz"]  # no temporary left behind
 
     restored = tmp_path / "restored"
-    run = lambda name: subprocess.run([str(POSTGRES / "restore-wal.sh"), name, str(restored), str(archive)],
-                                      capture_output=True).returncode
+
+    def run(name: str) -> int:
+        return subprocess.run([str(POSTGRES / "restore-wal.sh"), name, str(restored), str(archive)],
+                              capture_output=True).returncode
+
     assert run(segment.name) == 0 and restored.read_bytes() == b"wal" * 1000
     assert run("000000010000000000000002") == 1  # past the end of the archive: "not there", quietly

@@ -9,7 +9,7 @@ difference that has gone away (the table must stay exact).
 
 Mapping rules (how an unchanged reference value reads in the catalogue):
 - an empty `code` pairs with a project-local code `MC.nnn`, the row found by its exact name;
-- `same_day` with no value is ``(0, "same_day")`` (contracts.md §5);
+- `same_day` with no value is ``(0, "same_day")`` (docs/contracts.md §5);
 - an online level "Toàn trình"/"Mức 4" is `full`, "Một phần"/"Mức 3" is `partial`, any other
   published channel description is `partial` (online filing exists, level unstated), empty is `none`;
 - `postal_allowed` `yes`/`no` is true/false and empty (the source does not name the postal channel)
@@ -52,8 +52,9 @@ DIFFERENCES: dict[tuple[str, str], tuple[object, str]] = {
     ("1.004873", "online"): ("partial", "the Cao Bằng page lists an online channel: " + _CHANNEL),
     ("1.003583", "fee_vnd"): (0, "the reference's 8,000 VND is the late-registration fee; on-time birth "
                                  "registration is free (Law on Civil Status 2014 Art. 11.1)"),
-    ("2.000635", "processing_time"): ((0, "same_day"), "the reference leaves the unit empty; domain.md §2.3 quotes "
-                                                       "this procedure as 'trong ngày, sau 15 giờ thì hôm sau'"),
+    ("2.000635", "processing_time"): ((0, "same_day"), "the reference leaves the unit empty; "
+                                                       "docs/domain.md §2.3 quotes this procedure as "
+                                                       "'trong ngày, sau 15 giờ thì hôm sau'"),
     ("2.000635", "postal_allowed"): (True, _POSTAL),
     ("1.001022", "processing_time"): ((3, "working_days"), "no limit in the reference; Law on Civil Status 2014 "
                                                            "Art. 25.2"),

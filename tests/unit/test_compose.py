@@ -15,7 +15,6 @@ import json
 import os
 import re
 import subprocess
-import threading
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -39,7 +38,7 @@ POSTGRES_INIT = ROOT / "deploy" / "postgres" / "init-databases.sh"
 
 # Set on motcua containers without being a motcua setting: read by the server module itself.
 NOT_SETTINGS = {"MOTCUA_BIND_HOST", "PROMETHEUS_MULTIPROC_DIR"}
-# Names pinned by contracts.md §6 for the notification providers; accepted on the notification
+# Names pinned by docs/contracts.md §6 for the notification providers; accepted on the notification
 # containers even before motcua_notification.config declares them (then they are checked like any).
 CONTRACT_PINNED = {"notification": {"SMTP_HOST", "SMTP_PORT", "SMTP_USERNAME", "SMTP_PASSWORD", "SMTP_STARTTLS",
                                     "MAIL_FROM", "SMS_GATEWAY_URL"},
@@ -332,7 +331,7 @@ def test_every_secret_setting_with_a_development_default_is_taken_from_the_envir
 # -- ports, dependencies, health ---------------------------------------------------------------
 def test_the_apis_listen_on_the_pinned_ports_behind_the_proxy_and_publish_none():
     """Reached only through the HTTPS proxy (tests/deploy/test_compose.py checks what is published), which
-    sends each path to the compose service on its pinned port (contracts.md §1, §7)."""
+    sends each path to the compose service on its pinned port (docs/contracts.md §1, §7)."""
     from motcua_shared.proxy_map import UPSTREAMS
 
     for s in SERVICES:

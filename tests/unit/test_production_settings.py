@@ -90,7 +90,7 @@ def test_a_good_production_configuration_starts(service):
     Runtime(spec_of(service), load(service, spec_of(service).settings, environ=env)).close()
 
 
-# (service, setting, how to set it to a value): every secret of contracts.md §8 where a process reads it.
+# (service, setting, how to set it to a value): every secret of docs/contracts.md §8 where a process reads it.
 def _plain(name):
     return lambda env, value: {**env, name: value}
 

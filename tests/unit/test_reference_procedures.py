@@ -66,7 +66,7 @@ def test_every_field_fits_the_contract_enums(raw_procedures):
         assert row["level_two_level"] in {"commune", "province"}, row["code"]
         assert row["processing_time_unit"] in {"working_hours", "working_days", "calendar_days", "same_day"}
         assert row["processing_time_value"].isdigit()
-        # same_day has no amount (contracts.md §5: value 0); every other limit is positive.
+        # same_day has no amount (docs/contracts.md §5: value 0); every other limit is positive.
         assert (int(row["processing_time_value"]) == 0) == (row["processing_time_unit"] == "same_day"), row["code"]
         assert row["online"] in {"full", "partial", "none"}
         assert row["postal_allowed"] in {"true", "false"}
@@ -120,7 +120,7 @@ def test_headers_match_the_loaders():
 
 def test_same_day_procedures_are_same_day_with_value_0(catalogue):
     # "Trong ngày" was 8 working hours (a 10:00 receipt due 10:00 the next day); the contract now has
-    # its own unit (contracts.md §5), and nothing in the catalogue is timed in working hours any more.
+    # its own unit (docs/contracts.md §5), and nothing in the catalogue is timed in working hours any more.
     birth = catalogue.get("1.001193")
     assert birth.processing_time.value == 0
     assert birth.processing_time.unit is ProcessingTimeUnit.SAME_DAY

@@ -25,7 +25,7 @@ from motcua_shared.reference import (
 THREE_LEVEL_DAY = date(2019, 3, 15)
 TWO_LEVEL_DAY = date(2026, 1, 1)
 
-# domain.md §7.2: the 19 communes of Sông Mã district (GSO codes).
+# docs/domain.md §7.2: the 19 communes of Sông Mã district (GSO codes).
 SONG_MA_COMMUNES = {
     "04168": "Thị trấn Sông Mã",
     "04171": "Xã Bó Sinh",
@@ -48,7 +48,7 @@ SONG_MA_COMMUNES = {
     "04222": "Xã Chiềng Khương",
 }
 
-# domain.md §7.2 merge map: new commune -> the three-level communes it was formed from.
+# docs/domain.md §7.2 merge map: new commune -> the three-level communes it was formed from.
 MERGE_MAP = {
     "04168": ("04168", "04198"),
     "04171": ("04171", "04174", "04180"),

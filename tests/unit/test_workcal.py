@@ -1,7 +1,7 @@
 """Working-time calendar: known dates, reception rules, overrides, units, pauses, validation.
 
 Dates are checked by hand against the 2019 and 2026 Vietnamese holiday calendars
-(domain.md §6); times follow the rules in motcua_shared.workcal.calendar.
+(docs/domain.md §6); times follow the rules in motcua_shared.workcal.calendar.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def working_day(d: date, note: str = "") -> CalendarOverride:
     return CalendarOverride(d, OverrideKind.WORKING_DAY, note)
 
 
-# Known dates (domain.md §6.2) -------------------------------------------------------------
+# Known dates (docs/domain.md §6.2) -------------------------------------------------------------
 
 
 @pytest.mark.parametrize(

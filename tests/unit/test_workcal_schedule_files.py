@@ -59,7 +59,7 @@ def test_the_new_year_2026_swap_the_package_misses_is_in_the_2026_file():
     assert date(2026, 1, 10) in year.weekend_workdays
     calendar = WorkingCalendar()
     assert not calendar.is_working_day(date(2026, 1, 2)) and calendar.is_working_day(date(2026, 1, 10))
-    # domain.md §6.3's worked example: received Wed 31/12/2025, 2 working days. Thu 01/01 is a holiday,
+    # docs/domain.md §6.3's worked example: received Wed 31/12/2025, 2 working days. Thu 01/01 is a holiday,
     # Fri 02/01 the swapped day off, then the weekend: Mon 05/01 is day 1, Tue 06/01 day 2.
     assert calendar.add(vn("2025-12-31 09:00"), 2, "working_days") == vn("2026-01-06 09:00")
     # A receipt on Fri 09/01/2026 with 1 working day is due on the worked Saturday 10/01.
@@ -67,7 +67,7 @@ def test_the_new_year_2026_swap_the_package_misses_is_in_the_2026_file():
 
 
 def test_the_files_agree_with_the_package_except_the_2026_new_year_swap():
-    """The package (0.109) is right for every other weekday of 2019–2026 (domain.md §6.3)."""
+    """The package (0.109) is right for every other weekday of 2019–2026 (docs/domain.md §6.3)."""
     package = holidays.country_holidays("VN", years=range(2019, 2027))
     calendar = WorkingCalendar()
     days = (date(2019, 1, 1) + timedelta(days=n) for n in range((date(2027, 1, 1) - date(2019, 1, 1)).days))

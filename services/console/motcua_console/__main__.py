@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> None:
 
         serve(create_app, service=SPEC.name, port=runtime.settings.port, workers=runtime.settings.web_workers,
               var_dir=runtime.settings.motcua_var_dir,
-              timeout=runtime.settings.web_timeout)
+              timeout=runtime.settings.web_timeout, threads=runtime.settings.web_threads)
     elif args.command == "migrate":
         migrations.upgrade(SPEC, runtime.settings.database_url)
     elif args.command == "seed":

@@ -194,7 +194,7 @@ def _finish(response):
     if g.get("new_presession"):
         response.set_cookie(csrf.PRE_SESSION_COOKIE, g.new_presession, max_age=12 * 3600, httponly=True,
                             samesite="Lax", secure=runtime.settings.console_secure_cookies)
-    # Pages load nothing from another host (contracts.md §7): 'self' only, no inline script or style;
+    # Pages load nothing from another host (docs/contracts.md §7): 'self' only, no inline script or style;
     # the same policy as every service's pages (a print view sets its own, narrower one).
     security_headers.apply(response)
     headers = response.headers

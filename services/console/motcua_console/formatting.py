@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from motcua_shared.statuses import VIETNAMESE
 from motcua_shared.workcal import VIETNAM_TZ
@@ -73,7 +73,7 @@ def status_text(status: str | None) -> str:
 
 def status_tag(status: str | None) -> Markup:
     colour = STATUS_TAGS.get(status or "", "grey")
-    return Markup(f'<strong class="tag tag--{colour}">{escape(status_text(status))}</strong>')
+    return Markup('<strong class="tag tag--{}">{}</strong>').format(colour, status_text(status))  # format escapes
 
 
 def number(value) -> str:

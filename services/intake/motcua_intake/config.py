@@ -38,7 +38,7 @@ def previous_id_encryption_keys(raw: str) -> tuple[str, ...]:
 SETTINGS = (
     Setting("INTAKE_AGENCY_PREFIX", "H52",
             "Leading part of the agency electronic identifier in dossier codes ({prefix}.{unit}-{yymmdd}-{nnnn}). "
-            "H52 for Sơn La is inferred, not confirmed (domain.md §3.3): set the province's real one."),
+            "H52 for Sơn La is inferred, not confirmed (docs/domain.md §3.3): set the province's real one."),
     Setting("INTAKE_ID_HASH_KEY", "dev-identity-key-change-me-0123456789",
             "Key of the HMAC-SHA256 under which citizens' identity numbers are compared (public lookup, a "
             "citizen's own dossiers). After changing it run `python -m motcua_intake rehash`.", secret=True),

@@ -5,6 +5,9 @@ most once; the status machine makes the rest safe: a second event with the same 
 id), or one that arrives after the dossier moved on, finds no allowed change and changes nothing. An
 event about a dossier intake does not hold is logged and dropped: routing and postal only know codes
 intake published, so it can only be a test fixture or another deployment's message, never work to redo.
+
+Handlers read `event.loaded_data`: the data the consumer's validation already loaded (datetimes, not the
+wire's strings), shared by every reader of the event, so they never change it.
 """
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from typing import Callable
 
 from sqlalchemy.orm import Session
 
-from motcua_shared.events import Event, registry
+from motcua_shared.events import Event
 from motcua_shared.events.catalogue import route, shipment
 from motcua_shared.events.catalogue.handover import ROUTE_HANDED_OVER
 
@@ -38,7 +41,7 @@ def _unchanged(event: Event, dossier: dict) -> None:
 
 def build(desk: Desk) -> dict[str, Callable[[Session, Event], None]]:
     def on_route_started(session: Session, event: Event) -> None:
-        data = registry.load_data(event.type, event.data)
+        data = event.loaded_data
         dossier = _dossier(session, event, data["dossier_code"])
         if dossier is None:
             return
@@ -49,7 +52,7 @@ def build(desk: Desk) -> dict[str, Callable[[Session, Event], None]]:
                            unit_path=first["unit_path"])
 
     def on_supplement_required(session: Session, event: Event) -> None:
-        data = registry.load_data(event.type, event.data)
+        data = event.loaded_data
         dossier = _dossier(session, event, data["dossier_code"])
         if dossier is None:
             return
@@ -59,7 +62,7 @@ def build(desk: Desk) -> dict[str, Callable[[Session, Event], None]]:
                                             note=data["note"], step_id=data["step_id"])
 
     def on_route_completed(session: Session, event: Event) -> None:
-        data = registry.load_data(event.type, event.data)
+        data = event.loaded_data
         dossier = _dossier(session, event, data["dossier_code"])
         if dossier is None:
             return
@@ -69,7 +72,7 @@ def build(desk: Desk) -> dict[str, Callable[[Session, Event], None]]:
                              note=data["note"])
 
     def on_apology_issued(session: Session, event: Event) -> None:
-        data = registry.load_data(event.type, event.data)
+        data = event.loaded_data
         dossier = _dossier(session, event, data["dossier_code"])
         if dossier is None:
             return
@@ -80,7 +83,7 @@ def build(desk: Desk) -> dict[str, Callable[[Session, Event], None]]:
 
     def on_route_handed_over(session: Session, event: Event) -> None:
         # The 2025 transition: steps moved to the successor agencies (a history row, no status change).
-        data = registry.load_data(event.type, event.data)
+        data = event.loaded_data
         dossier = _dossier(session, event, data["dossier_code"])
         if dossier is None:
             return
@@ -88,7 +91,7 @@ def build(desk: Desk) -> dict[str, Callable[[Session, Event], None]]:
             _unchanged(event, dossier)
 
     def on_shipment_progressed(session: Session, event: Event) -> None:
-        data = registry.load_data(event.type, event.data)
+        data = event.loaded_data
         dossier = _dossier(session, event, data["dossier_code"])
         if dossier is None:
             return

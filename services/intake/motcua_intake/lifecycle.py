@@ -41,6 +41,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from motcua_shared.db import core_connection
 from motcua_shared.events import isoformat, new_event
 from motcua_shared.events.catalogue import dossier as catalogue
 from motcua_shared.events.catalogue import payment, stop
@@ -49,6 +50,10 @@ from .models import dossiers, history
 
 log = logging.getLogger("motcua.intake.lifecycle")
 SOURCE = "/motcua/intake"
+# Built once and given the values as parameters: a statement built per call with .values() costs a
+# coercion of every value and a fresh cache key on every reception and every change of status. Inline:
+# nobody reads a history row's id, so it is not asked back (SQLAlchemy adds RETURNING id otherwise).
+_INSERT_HISTORY = insert(history).inline()
 
 
 @dataclass(frozen=True)
@@ -133,10 +138,19 @@ def set_columns(session: Session, dossier: dict, **values: Any) -> None:
     dossier.update(stored)
 
 
+def history_row(dossier: dict, action: str, at: datetime, **fields: Any) -> dict[str, Any]:
+    """The values of one row of the dossier's history, with the status the dossier has after it."""
+    return {"dossier_code": dossier["code"], "action": action, "status": dossier["status"],
+            "occurred_at": at.astimezone(timezone.utc), **fields}
+
+
+def insert_history(session: Session, row: dict[str, Any]) -> None:
+    core_connection(session).execute(_INSERT_HISTORY, row)
+
+
 def write_history(session: Session, dossier: dict, action: str, at: datetime, **fields: Any) -> None:
     """One row of the dossier's history, with the status the dossier has after it."""
-    session.execute(insert(history).values(dossier_code=dossier["code"], action=action, status=dossier["status"],
-                                           occurred_at=at.astimezone(timezone.utc), **fields))
+    insert_history(session, history_row(dossier, action, at, **fields))
 
 
 def record(session: Session, dossier: dict, *, action: str, at: datetime, actor: str, unit: str | None = None,

@@ -1,4 +1,4 @@
-"""The citizen's lookup by dossier code and identity number, without logging in (contracts.md §5).
+"""The citizen's lookup by dossier code and identity number, without logging in (docs/contracts.md §5).
 
 A wrong identity number must look exactly like an unknown code: the same answer, and about the same
 work (one query by code, one HMAC, one constant-time comparison), so the lookup cannot be used to learn

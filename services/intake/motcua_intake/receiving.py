@@ -9,10 +9,14 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import date, datetime, timezone
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Executable
 
+from motcua_shared.db import core_connection
 from motcua_shared.events import isoformat
 from motcua_shared.reference import OnlineLevel, Procedure, UnknownProcedure, UnknownUnit, fold
 from motcua_shared.statuses import DVCQG_CODE
@@ -26,21 +30,25 @@ from .citizen_limits import CitizenLimit
 from .desk import Desk
 from .identity import CITIZEN_CREATOR
 from .lifecycle import TRANSITIONS, aware
-from .models import dossiers
+from .models import dossiers, history
 from .scope import actor_of, is_officer
+
+
+# Built once (the values go as parameters): SQLAlchemy then memoises its cache key rather than coerce
+# thirty values into a new statement on every reception. So is the idempotency lookup.
+_INSERT_DOSSIER = insert(dossiers).inline()  # no RETURNING id: nobody reads it
+_BY_IDEMPOTENCY_KEY = select(dossiers).where(dossiers.c.created_by == bindparam("creator"),
+                                             dossiers.c.idempotency_key == bindparam("key"))
 
 
 class SequenceExhausted(ApiError):
     status, code, title = 503, "daily_sequence_exhausted", "Hết số thứ tự hồ sơ trong ngày"
 
 
-def request_fingerprint(raw_body: bytes) -> str:
-    """Of the JSON as sent (key order aside): a reused Idempotency-Key with another body is a client bug."""
-    try:
-        canonical = json.dumps(json.loads(raw_body), sort_keys=True, ensure_ascii=False).encode("utf-8")
-    except ValueError:
-        canonical = raw_body
-    return hashlib.sha256(canonical).hexdigest()
+def body_fingerprint(decoded_body) -> str:
+    """Of the JSON as sent (key order aside), decoded already (json_input.decoded): a reused
+    Idempotency-Key with another body is a client bug."""
+    return hashlib.sha256(json.dumps(decoded_body, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
 def creator_of(principal: Principal, desk: Desk) -> str:
@@ -50,8 +58,7 @@ def creator_of(principal: Principal, desk: Desk) -> str:
 
 
 def find_by_idempotency_key(session: Session, principal: Principal, key: str, desk: Desk) -> dict | None:
-    row = session.execute(select(dossiers).where(dossiers.c.created_by == creator_of(principal, desk),
-                                                 dossiers.c.idempotency_key == key)).mappings().first()
+    row = core_connection(session).execute(_BY_IDEMPOTENCY_KEY, {"creator": creator_of(principal, desk), "key": key}).mappings().first()
     return lifecycle.as_dict(row) if row else None
 
 
@@ -152,16 +159,18 @@ def submit(session: Session, desk: Desk, *, body: dict, principal: Principal, id
     citizen = not is_officer(principal)
     if citizen:  # counted in this transaction: a refused or failed submission counts nothing
         CitizenLimit(desk.settings.intake_citizen_daily_limit).admit(session, creator_of(principal, desk), now)
-    agency_id = desk.agency_id(receiving.code)
+    received = status == "received"
     try:
-        # A citizen's own submission is numbered in a range apart from the desk's (sequences.py).
-        code = sequences.next_code(session, agency_id, day, citizen=citizen)
+        # A citizen's own submission is numbered in a range apart from the desk's (sequences.py). A
+        # reception's logbook number is taken with its code, in the same statement.
+        numbers = sequences.take(session, desk.agency_id(receiving.code), day, citizen=citizen,
+                                 logbook=(receiving.code, day.year) if received else None)
     except OverflowError:
         raise SequenceExhausted("Đã hết số hồ sơ của ngày dành cho "
                                 + ("hồ sơ công dân tự nộp." if citizen else "bộ phận một cửa.")) from None
     applicant = body["applicant"]
     record = {
-        "code": code, "procedure_code": procedure.code, "channel": body["channel"], "status": status,
+        "code": numbers.code, "procedure_code": procedure.code, "channel": body["channel"], "status": status,
         "receiving_unit": receiving.code, "receiving_unit_path": desk.units.path(receiving.code, day),
         "competent_unit": competent.code, "competent_unit_path": desk.units.path(competent.code, day),
         # Case folding can lengthen a name ("ß" → "ss", "ﬁ" → "fi"): the search column keeps the first 200.
@@ -180,31 +189,58 @@ def submit(session: Session, desk: Desk, *, body: dict, principal: Principal, id
         "historical": body.get("received_at") is not None and body.get("historical") is not False,
     }
     actor, actor_name = actor_of(principal)
-    transition = TRANSITIONS["receive" if status == "received" else "submit"]
-    if status == "received":
-        record.update(stamp_received(session, desk, record, at=moment, actor=actor, actor_name=actor_name))
+    transition = TRANSITIONS["receive" if received else "submit"]
+    if received:
+        record.update(stamp_received(session, desk, record, at=moment, actor=actor, actor_name=actor_name,
+                                     logbook_number=numbers.logbook_number))
     elif acceptance.limit_applies(record):
         record["acceptance_due_at"] = acceptance.due_at(desk.calendars.calendar(session), moment,
                                                         desk.settings.intake_acceptance_limit_hours)
-    session.execute(insert(dossiers).values(**record))
-    lifecycle.write_history(session, record, transition.name, moment, actor=actor, actor_name=actor_name,
-                            details={"due_at": isoformat(record["due_at"])} if status == "received" else None)
+    _insert(session, record, lifecycle.history_row(
+        record, transition.name, moment, actor=actor, actor_name=actor_name,
+        details={"due_at": isoformat(record["due_at"])} if received else None))
     data = facts(desk, record) | ({"received_at": isoformat(moment), "due_at": isoformat(record["due_at"])}
-                                  if status == "received" else {"submitted_at": isoformat(moment)})
+                                  if received else {"submitted_at": isoformat(moment)})
     lifecycle.publish(session, desk.outbox, transition.event_type, record, data)
     return record
 
 
 def stamp_received(session: Session, desk: Desk, dossier: dict, *, at: datetime, actor: str,
-                   actor_name: str | None) -> dict:
-    """The columns a dossier gains when a desk accepts it: the appointment and the logbook entry."""
+                   actor_name: str | None, logbook_number: int | None = None) -> dict:
+    """The columns a dossier gains when a desk accepts it: the appointment and the logbook entry
+    (`logbook_number` when it was taken already, with the code: sequences.take)."""
     procedure = desk.catalogue.get(dossier["procedure_code"])
     calendar = desk.calendars.calendar(session)
     local = at.astimezone(VIETNAM_TZ)
     due_at = calendar.add(local, procedure.processing_time.value, procedure.processing_time.unit)
+    if logbook_number is None:
+        logbook_number = sequences.next_logbook_number(session, dossier["receiving_unit"], local.year)
     return {"received_at": at, "due_at": due_at.astimezone(timezone.utc), "received_by": actor,
-            "received_by_name": actor_name,
-            "logbook_number": sequences.next_logbook_number(session, dossier["receiving_unit"], local.year)}
+            "received_by_name": actor_name, "logbook_number": logbook_number}
+
+
+def _insert(session: Session, record: dict, history_row: dict[str, Any]) -> None:
+    """The new dossier's row and its first history row. On PostgreSQL one statement, the dossier's
+    INSERT a CTE of the history's: one round trip, and no RETURNING of an id nobody reads."""
+    if session.get_bind().dialect.name != "postgresql":
+        core_connection(session).execute(_INSERT_DOSSIER, record)
+        lifecycle.insert_history(session, history_row)
+        return
+    core_connection(session).execute(_dossier_with_history(tuple(record), tuple(history_row)),
+                    {**record, **{_HISTORY_PREFIX + name: value for name, value in history_row.items()}})
+
+
+_HISTORY_PREFIX = "history_"  # the history's parameters, apart from the dossier's (both have a status)
+
+
+@lru_cache(maxsize=32)
+def _dossier_with_history(dossier_columns: tuple[str, ...], history_columns: tuple[str, ...]) -> Executable:
+    """Built once per set of columns (a reception, a submission, one with an acceptance time limit: a
+    handful), so SQLAlchemy compiles it once. The columns left out take their server defaults."""
+    row = insert(dossiers).values({name: bindparam(name, type_=dossiers.c[name].type)
+                                   for name in dossier_columns}).cte("new_dossier")
+    return insert(history).values({name: bindparam(_HISTORY_PREFIX + name, type_=history.c[name].type)
+                                   for name in history_columns}).add_cte(row)
 
 
 def facts(desk: Desk, dossier: dict) -> dict:

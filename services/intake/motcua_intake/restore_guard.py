@@ -2,8 +2,9 @@
 
 Dossier codes and logbook numbers are printed on receipts, sent by SMS and stored by every other
 service. A database restored to an earlier point has counters from that point: left alone, it would
-give the day's codes out a second time. So every counter increment (sequences.py) first compares the
-server the database is on now with the one it was last numbered on:
+give the day's codes out a second time. So every transaction that takes a number (sequences.py)
+compares the server the database is on now with the one it was last numbered on, in the statement that
+takes its first number, and a mismatch rolls that number back with the transaction:
 
     <system identifier>/<timeline>/<database oid>
 
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import select, text
+from sqlalchemy import literal_column, select, text
 from sqlalchemy.orm import Session
 
 from motcua_shared.db import dialect_insert
@@ -33,10 +34,15 @@ _CHECKED = "motcua_restore_guard_checked"
 
 # The timeline is the first 8 hex digits of the current WAL file's name. pg_control_system() needs
 # no privilege beyond PUBLIC's, like pg_current_wal_lsn().
-IDENTITY_SQL = text(
-    "SELECT (SELECT system_identifier FROM pg_control_system())::text || '/' "
-    "|| ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int || '/' "
-    "|| (SELECT oid FROM pg_database WHERE datname = current_database())::text")
+_IDENTITY = ("(SELECT system_identifier FROM pg_control_system())::text || '/' "
+             "|| ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int || '/' "
+             "|| (SELECT oid FROM pg_database WHERE datname = current_database())::text")
+IDENTITY_SQL = text("SELECT " + _IDENTITY)
+# What `check` compares, the server's identity now and the one recorded, in one round trip: it runs in
+# every transaction that takes a number, i.e. in every reception.
+_IDENTITIES_SQL = text(f"SELECT {_IDENTITY} AS now_on, "
+                       f"(SELECT server_identity FROM {restore_guard.name} WHERE id = 1) AS recorded")
+_RECORDED = select(restore_guard.c.server_identity).where(restore_guard.c.id == 1)
 
 
 class RestorePending(ApiError):
@@ -55,7 +61,7 @@ def server_identity(session: Session) -> str | None:
 
 
 def recorded_identity(session: Session) -> str | None:
-    return session.execute(select(restore_guard.c.server_identity).where(restore_guard.c.id == 1)).scalar()
+    return session.execute(_RECORDED).scalar()
 
 
 def record(session: Session, identity: str) -> None:
@@ -65,17 +71,34 @@ def record(session: Session, identity: str) -> None:
     session.execute(stmt.on_conflict_do_update(index_elements=["id"], set_=values))
 
 
+# For a statement that compares in the same round trip as it does its own work (sequences.py): the
+# server's identity now, and the one recorded.
+CURRENT_IDENTITY = literal_column(f"({_IDENTITY})")
+RECORDED_IDENTITY = _RECORDED.scalar_subquery()
+
+
+def pending(session: Session) -> bool:
+    """Whether this transaction has still to make the comparison (it is made once per transaction: a
+    reception takes a code and a logbook number in the same one)."""
+    return session.info.get(_CHECKED) != id(session.get_transaction())
+
+
 def check(session: Session) -> None:
-    """Raise RestorePending when the database was restored since it last numbered something. Once per
-    transaction: a reception takes a code and a logbook number in the same one."""
-    transaction = id(session.get_transaction())
-    if session.info.get(_CHECKED) == transaction:
+    """Raise RestorePending when the database was restored since it last numbered something."""
+    if not pending(session):
         return
-    identity = server_identity(session)
-    if identity is not None:
-        known = recorded_identity(session)
-        if known is None:
-            record(session, identity)
-        elif known != identity:
-            raise RestorePending()
-    session.info[_CHECKED] = transaction
+    if session.get_bind().dialect.name == "postgresql":
+        settle(session, *session.execute(_IDENTITIES_SQL).one())
+    else:
+        session.info[_CHECKED] = id(session.get_transaction())
+
+
+def settle(session: Session, identity: str, known: str | None) -> None:
+    """`check` with the two identities in hand (read by the caller's own statement): record the first,
+    refuse a changed one. The caller's transaction must not commit after a refusal; raised inside it, the
+    exception rolls back whatever that statement changed."""
+    if known is None:
+        record(session, identity)
+    elif known != identity:
+        raise RestorePending()
+    session.info[_CHECKED] = id(session.get_transaction())

@@ -1,4 +1,4 @@
-"""Who may see and act on which dossier (contracts.md §2).
+"""Who may see and act on which dossier (docs/contracts.md §2).
 
 An officer sees the dossiers received at their unit or below it, in the hierarchy in force on the day
 each dossier came in: the officer of district 126 keeps seeing the 2019 dossiers of its communes, and

@@ -10,7 +10,7 @@ How a message travels (each step in its own module):
       → delivery job, outside the consumer transaction   delivery/dispatcher.py (quiet hours, hourly
         (claim with a lease, send, record)                 limit, opt-outs, retries, failover)
       → providers: SMTP; the HTTP SMS gateways of         providers/
-        contracts.md §6; Zalo ZNS when configured
+        docs/contracts.md §6; Zalo ZNS when configured
       → receipts on a signed callback                    receipts.py, api/receipts/
       → vn.motcua.message.delivered / .failed (outbox)   delivery/ledger.py
 

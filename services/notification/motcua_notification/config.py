@@ -1,4 +1,4 @@
-"""Settings of the notification service beyond the common ones (contracts.md §6 pins the provider names).
+"""Settings of the notification service beyond the common ones (docs/contracts.md §6 pins the provider names).
 
 Every value is checked when the process starts: a typo stops it with one clear line.
 """
@@ -66,7 +66,7 @@ def _mapping(raw: str) -> dict[str, str]:
 
 
 SETTINGS = (
-    # -- e-mail over SMTP (contracts.md §6) ----------------------------------------------------------
+    # -- e-mail over SMTP (docs/contracts.md §6) -----------------------------------------------------
     Setting("SMTP_HOST", "127.0.0.1",
             "SMTP server that relays the citizens' e-mail (the dev mail catcher by default)."),
     Setting("SMTP_PORT", 1025, "Port of SMTP_HOST.", int),
@@ -84,7 +84,7 @@ SETTINGS = (
     Setting("SMTP_TIMEOUT", 10.0, "Seconds before an SMTP connection or command counts as a temporary failure.", float),
     Setting("MAIL_FROM", "Bộ phận một cửa <no-reply@motcua.local>",
             "From header of the e-mails (display name may carry diacritics); its address is the envelope sender."),
-    # -- SMS over the generic HTTP gateway (contracts.md §6), with a fallback gateway -----------------
+    # -- SMS over the generic HTTP gateway (docs/contracts.md §6), with a fallback gateway ------------
     Setting("SMS_GATEWAY_URL", "http://127.0.0.1:8090/send",
             "Generic SMS gateway: POST JSON {to, text, reference}; 2xx accepted, 4xx refused (408 and 429 retried), "
             "5xx/time-out retried."),

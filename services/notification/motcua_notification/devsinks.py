@@ -3,7 +3,7 @@
     python -m motcua_notification.devsinks [--host 127.0.0.1] [--smtp-port 1025] [--http-port 8090]
 
 - SMTP (aiosmtpd) on --smtp-port: accepts every e-mail and keeps it.
-- HTTP on --http-port: `POST /send` (any path) speaks the SMS gateway contract of contracts.md §6
+- HTTP on --http-port: `POST /send` (any path) speaks the SMS gateway contract of docs/contracts.md §6
   (JSON {to, text, reference} → 202; 400 when one is missing); `GET /messages` lists the SMS,
   `GET /mails` the e-mails (decoded: subject, text, attachment names), newest last, the last 1,000 of
   each, with `total`, the count since start; `GET /healthz` answers ok.
@@ -84,7 +84,7 @@ class MailHandler:
     def __init__(self, store: Store):
         self.store = store
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+    async def handle_DATA(self, server, session, envelope):
         raw = envelope.original_content or envelope.content
         self.store.add({"raw": raw, "received_at": _now(), "envelope_to": list(envelope.rcpt_tos)})
         headers = BytesHeaderParser(policy=policy.default).parsebytes(raw)
@@ -124,7 +124,7 @@ def http_handler(sms: Store, mails: Store, receipts: Receipts | None):
             self.end_headers()
             self.wfile.write(payload)
 
-        def do_GET(self):  # noqa: N802 (http.server's naming)
+        def do_GET(self):
             path = self.path.split("?", 1)[0].rstrip("/")
             if path == "/messages":
                 self._answer(200, {"total": sms.total, "messages": sms.all()})
@@ -135,7 +135,7 @@ def http_handler(sms: Store, mails: Store, receipts: Receipts | None):
             else:
                 self._answer(404, {"error": "not found"})
 
-        def do_POST(self):  # noqa: N802
+        def do_POST(self):
             length = int(self.headers.get("Content-Length") or 0)
             if length > MAX_BODY:
                 self._answer(413, {"error": "body too large"})

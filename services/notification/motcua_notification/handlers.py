@@ -37,11 +37,17 @@ def handlers(settings: Settings, options: Options) -> dict[str, Callable[[Sessio
             if contacts.entered_by_officer(event):
                 contacts.confirm(session, options.secret, event.data["applicant"], dossier_code=draft.dossier_code,
                                  now=now)
-        if event.data.get("historical") or notices.is_historical(session, draft.dossier_code):
+        if event.data.get("historical"):
             return  # a dossier brought in from the past: recorded, never told about (issue 17)
+        # One read serves both the historical check and the addressing below (nothing in between
+        # changes the contact): a round trip less per event.
+        contact = notices.read_contact(session, draft.dossier_code)
+        if contact is not None and contact.historical:
+            return
         notices.record_notice(session, event_id=event.id, event_type=event.type,
                               correlation_id=event.correlationid, draft=draft, now=now)
-        notices.address_pending(session, draft.dossier_code, options, channels, now)
+        if contact is not None:
+            notices.address_pending(session, draft.dossier_code, options, channels, now, contact=contact)
 
     return {**{event_type: on_citizen_event for event_type in notice_drafts.DRAFTERS},
             # The reference set in use (docs/reference-data.md): stored, then used for new notices.

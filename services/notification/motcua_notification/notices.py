@@ -57,10 +57,14 @@ def record_contact(session: Session, data: Mapping[str, Any], *, as_of: datetime
                         .values(historical=True))
 
 
-def is_historical(session: Session, dossier_code: str) -> bool:
-    """Whether the dossier was brought in from the past (as its dossier.submitted / received said)."""
-    return bool(session.execute(select(recipients.c.historical)
-                                .where(recipients.c.dossier_code == dossier_code)).scalar())
+def read_contact(session: Session, dossier_code: str):
+    """The dossier's recipient row (contact, facts, `historical`: brought in from the past, as its
+    dossier.submitted / received said) with the citizen's channel choices
+    (`chose_sms`, `chose_email`), or None while no event has brought the contact yet."""
+    return session.execute(
+        select(recipients, channel_choices.c.sms.label("chose_sms"), channel_choices.c.email.label("chose_email"))
+        .outerjoin(channel_choices, channel_choices.c.dossier_code == recipients.c.dossier_code)
+        .where(recipients.c.dossier_code == dossier_code)).first()
 
 
 def record_notice(session: Session, *, event_id: str, event_type: str, correlation_id: str, draft: NoticeDraft,
@@ -74,12 +78,11 @@ def record_notice(session: Session, *, event_id: str, event_type: str, correlati
 
 
 def address_pending(session: Session, dossier_code: str, options: Options, channels: tuple[str, ...],
-                    now: datetime) -> int:
-    """Create the messages of every notice of this dossier still waiting; returns how many were created."""
-    contact = session.execute(
-        select(recipients, channel_choices.c.sms.label("chose_sms"), channel_choices.c.email.label("chose_email"))
-        .outerjoin(channel_choices, channel_choices.c.dossier_code == recipients.c.dossier_code)
-        .where(recipients.c.dossier_code == dossier_code)).first()
+                    now: datetime, *, contact=None) -> int:
+    """Create the messages of every notice of this dossier still waiting; returns how many were created.
+    `contact`: the dossier's `read_contact` row when the caller has just read it in this transaction."""
+    if contact is None:
+        contact = read_contact(session, dossier_code)
     if contact is None:
         return 0
     waiting = session.execute(

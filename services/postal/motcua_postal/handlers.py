@@ -12,7 +12,7 @@ from typing import Mapping
 
 from sqlalchemy.orm import Session
 
-from motcua_shared.events import Event, registry
+from motcua_shared.events import Event
 from motcua_shared.events.catalogue.dossier import (DOSSIER_PROCESSED, DOSSIER_RECEIVED, DOSSIER_RETURNED,
                                                     DOSSIER_SUBMITTED, DOSSIER_WITHDRAWN)
 from motcua_shared.events.catalogue.reference import REFERENCE_CHANGED
@@ -26,8 +26,9 @@ from .models import reference_sets
 
 
 def _data(event: Event) -> dict:
-    # The consumer validated the data; loading it again gives datetimes instead of strings.
-    return registry.load_data(event.type, event.data)
+    # What the consumer's validation loaded (datetimes, not the wire's strings): no second load per event.
+    # Shared by every reader of the event: the handlers below only read it.
+    return event.loaded_data
 
 
 def on_dossier_entered(session: Session, event: Event, *, config: PostalConfig, verb: str) -> None:

@@ -25,6 +25,6 @@ def to_desks(session: Session, event_type: str, data: dict, *, subject: str) -> 
 
 
 def to_partner(session: Session, event_type: str, data: dict, *, subject: str) -> None:
-    """A pickup request or cancellation on the partner's queue (contracts.md §4.2)."""
+    """A pickup request or cancellation on the partner's queue (docs/contracts.md §4.2)."""
     _outbox.add(session, new_event(event_type, source=SOURCE, data=data, subject=subject),
                 exchange=POSTAL_PICKUPS, routing_key=PICKUP_ROUTING_KEY)

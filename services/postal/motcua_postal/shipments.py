@@ -50,7 +50,7 @@ def of_dossier(session: Session, dossier_code: str) -> list:
 
 
 def pickup_request(row) -> dict:
-    """The pinned `postal.pickup.requested` data (contracts.md §4.2), the same at every announcement."""
+    """The pinned `postal.pickup.requested` data (docs/contracts.md §4.2), the same at every announcement."""
     return {
         "shipment_id": row["id"], "dossier_code": row["dossier_code"], "direction": row["direction"],
         "pickup": {"name": row["pickup_name"], "address": row["pickup_address"], "phone": row["pickup_phone"]},

@@ -1,5 +1,5 @@
 """The two ends of the step contract as this service sees them: a step arriving in the local work
-inbox, and an answer arriving on this deployment's reply key (contracts.md §4.1).
+inbox, and an answer arriving on this deployment's reply key (docs/contracts.md §4.1).
 
 Who may answer. An answer counts only for a step that was dispatched to the province's plug-in (left
 on routing.steps because its unit is outside ROUTING_LOCAL_UNITS) and only when it arrives on the
@@ -29,14 +29,13 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from motcua_shared.messaging import PermanentError
 
 from . import clock, dispatch, routes, transition
 from .locality import is_local
-from .models import STEP_OPEN, route_steps
+from .models import STEP_OPEN
 
 log = logging.getLogger("motcua.routing")
 
@@ -59,14 +58,13 @@ def refusal(step: dict, *, queue: str | None) -> str | None:
 
 def on_step_completed(session: Session, runtime, data: dict, *, event_id: str, queue: str | None) -> None:
     """An answer to a step, the event `event_id` delivered on `queue`."""
-    step = routes.find_step(session, data["step_id"])
-    if step is None:
+    found = routes.lock_step(session, data["step_id"])  # the route and the step, read under the route's lock
+    if found is None:
         raise PermanentError(f"answer for unknown step {data['step_id']} (dossier {data['dossier_code']})")
+    route, step = found
     if step["dossier_code"] != data["dossier_code"]:
         raise PermanentError(f"answer for step {step['step_id']} names dossier {data['dossier_code']}, "
                              f"but the step belongs to {step['dossier_code']}")
-    route = routes.lock_route(session, step["route_id"])
-    step = routes.find_step(session, data["step_id"])  # again, under the route's lock
     if event_id == step["answer_event_id"]:
         # The answer that closed the step, seen again: routing's own echo of an officer's completion,
         # or the plug-in's answer delivered once more. Nothing to do, and nothing to refuse.
@@ -84,7 +82,7 @@ def on_step_completed(session: Session, runtime, data: dict, *, event_id: str, q
                              f"handed over on 01/07/2025 from {step['agency_name']} to "
                              f"{successor['agency_name']} (step {successor['step_id']}), which answers it")
     if step["status"] not in STEP_OPEN:
-        # contracts.md §4.1: only an answer to a step still open is accepted. A second answer under a new
+        # docs/contracts.md §4.1: only an answer to a step still open is accepted. A second answer under a new
         # id (the same outcome again, or another), or one overtaken by events (the step cancelled by a
         # withdrawal or a stop), changes nothing and is dead-lettered with the reason, where an operator
         # and the province can see it. (The same answer redelivered never gets here: the inbox drops it.)
@@ -107,12 +105,12 @@ def on_step_completed(session: Session, runtime, data: dict, *, event_id: str, q
 
 def on_step_assigned_locally(session: Session, runtime, data: dict) -> None:
     """A step reached the local queue: it enters the work inbox of its unit and agency."""
-    step = routes.find_step(session, data["step_id"])
-    if step is None:
+    found = routes.lock_step(session, data["step_id"])  # one round trip, under the route's lock
+    if found is None:
         raise PermanentError(f"local step {data['step_id']} is not one of this service's steps")
+    route, step = found
     if step["status"] not in STEP_OPEN or step["local_at"] is not None:
         return
-    route = routes.lock_route(session, step["route_id"])
     if not is_local(step["unit_path"], runtime.settings.routing_local_units):
         # Delivered by a binding the current ROUTING_LOCAL_UNITS no longer has (removed at start by
         # bindings.py, but steps routed before that are already here): hand it to its external handler.
@@ -121,5 +119,4 @@ def on_step_assigned_locally(session: Session, runtime, data: dict) -> None:
         return
     # Arrived here, it is the officers' to answer through the API: no answer on a queue counts for it (a step
     # recorded for the plug-in before its arrival, e.g. while the upgrade that added the record ran).
-    session.execute(update(route_steps).where(route_steps.c.id == step["id"])
-                    .values(local_at=clock.now(runtime.settings), answer_queue=None))
+    routes.update_step(session, step["id"], {"local_at": clock.now(runtime.settings), "answer_queue": None})

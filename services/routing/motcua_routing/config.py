@@ -5,9 +5,9 @@ from .locality import parse_unit_patterns
 
 SETTINGS = (
     Setting("ROUTING_LOCAL_UNITS", ("#",),
-            "Comma-separated AMQP topic patterns over unit paths (contracts.md §4.1): the steps of matching units "
-            "are handled here, by officers through the work inboxes; every other step stays on the exchange "
-            "routing.steps for an external handler. '#' means all; a pattern matching no unit (e.g. 99) means "
+            "Comma-separated AMQP topic patterns over unit paths (docs/contracts.md §4.1): the steps of "
+            "matching units are handled here, by officers through the work inboxes; every other step stays "
+            "on the exchange routing.steps for an external handler. '#' means all; a pattern matching no unit (e.g. 99) means "
             "none. A district whose province runs its own routing sets 14.126,14.126.* (plus its communes' "
             "two-level paths, e.g. 14.04222, from 01/07/2025).", parse_unit_patterns),
     Setting("ROUTING_REPLY_TO", "result.motcua",

@@ -1,6 +1,6 @@
 """The control log of a dossier: one row per hand-over, the electronic Phiếu kiểm soát quá trình
 giải quyết hồ sơ (Mẫu 05), whose columns are the agency, the time of handing over and receiving, the
-people who gave and took the dossier, the result and a note (domain.md §2.3)."""
+people who gave and took the dossier, the result and a note (docs/domain.md §2.3)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -35,6 +35,10 @@ def record(session: Session, route, kind: str, *, from_party: str, to_party: str
            result: str | None = None, note: str | None = None) -> None:
     if kind not in KINDS:
         raise ValueError(f"unknown hand-over kind {kind!r}")
-    session.execute(insert(handovers).values(
+    session.execute(_INSERT, dict(
         route_id=route["id"], step_id=step_id, kind=kind, from_party=from_party, to_party=to_party,
         from_person=from_person, to_person=to_person, occurred_at=at, result=result, note=note))
+
+
+# Built once, its values given at execution: one compiled statement for every row (routes.py says why).
+_INSERT = insert(handovers)

@@ -10,7 +10,7 @@ for a supplement has its clock stopped and no open step, so nothing here touches
 - Escalation (deadline.escalated), once per step: an open step past its due time is reported to the
   leader of the step's unit.
 - Apology with a new appointment (apology.issued, Mẫu 04), at most once per dossier. Decree 61 wants
-  it in writing at the latest one day before the appointment (domain.md §2.4, read here as one
+  it in writing at the latest one day before the appointment (docs/domain.md §2.4, read here as one
   working day of the working-time calendar), so the sweep issues it at the first of two moments:
   * one working day before the appointment: the route is still in progress (a step is open) and the
     working time left before the appointment is at most one working day (the calendar's

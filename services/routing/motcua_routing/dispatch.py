@@ -1,4 +1,4 @@
-"""Steps on the wire (contracts.md §4.1): `routing.step.assigned` and `routing.step.cancelled` on the
+"""Steps on the wire (docs/contracts.md §4.1): `routing.step.assigned` and `routing.step.cancelled` on the
 exchange `routing.steps` with routing key `step.<unit path>`, and the answer a local officer gives,
 `routing.step.completed` on `routing.step-results` with the step's `reply_to`: the same messages a
 province's own routing service reads and writes. All of them through the outbox, in the transaction
@@ -14,7 +14,7 @@ from __future__ import annotations
 from motcua_shared.broker.catalogue import ROUTING_STEP_RESULTS, ROUTING_STEPS
 from motcua_shared.events import isoformat, new_event
 from motcua_shared.events.catalogue.route import STEP_ASSIGNED, STEP_CANCELLED, STEP_COMPLETED
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.orm import Session
 
 from . import reference
@@ -22,6 +22,10 @@ from .locality import ANSWERS_QUEUE, is_local, step_routing_key
 from .models import route_steps
 
 SOURCE = "/motcua/routing"
+
+# Built once, values given at execution (a statement built per call costs SQLAlchemy a new cache key each time).
+_SET_ANSWER_QUEUE = (update(route_steps).where(route_steps.c.id == bindparam("row_id"))
+                     .values(answer_queue=bindparam("answer_queue")))
 
 
 def step_assigned_data(route, step, *, reply_to: str, note: str | None) -> dict:
@@ -43,11 +47,17 @@ def answer_queue(runtime, step) -> str | None:
 
 
 def publish_assigned(session: Session, runtime, route, step, *, note: str | None = None) -> None:
+    """Announce `step` and record on its row who may answer it."""
+    announce_assigned(session, runtime, route, step, note=note)
+    session.execute(_SET_ANSWER_QUEUE, {"row_id": step["id"], "answer_queue": answer_queue(runtime, step)})
+
+
+def announce_assigned(session: Session, runtime, route, step, *, note: str | None = None) -> None:
+    """publish_assigned for a step whose row the caller wrote with its answer_queue already
+    (routes.assign_position): the event only, no UPDATE."""
     data = step_assigned_data(route, step, reply_to=runtime.settings.routing_reply_to, note=note)
     runtime.outbox.add(session, new_event(STEP_ASSIGNED, source=SOURCE, subject=route["dossier_code"], data=data),
                        exchange=ROUTING_STEPS, routing_key=step_routing_key(step["unit_path"]))
-    session.execute(update(route_steps).where(route_steps.c.id == step["id"])
-                    .values(answer_queue=answer_queue(runtime, step)))
 
 
 def publish_assigned_all(session: Session, runtime, assignments: list[tuple[dict, dict]]) -> None:
@@ -70,13 +80,15 @@ def publish_cancelled(session: Session, runtime, route, step, *, cancelled_at, r
                        exchange=ROUTING_STEPS, routing_key=step_routing_key(step["unit_path"]))
 
 
-def publish_local_answer(session: Session, runtime, route, step, *, outcome: str, completed_at, handled_by: str,
-                         note: str | None) -> None:
-    """What an external handler would send: the step's answer, to this deployment's reply key. Its id is
-    kept on the step: when it comes back on the answers queue it is known as routing's own echo, not
-    an outsider's answer to a local step."""
+def local_answer(route, step, *, outcome: str, completed_at, handled_by: str, note: str | None):
+    """What an external handler would send: the step's answer. Its id is to be kept on the step (the
+    caller writes it with the completion, routes.complete_step): when it comes back on the answers queue
+    it is known as routing's own echo, not an outsider's answer to a local step."""
     data = {"step_id": step["step_id"], "dossier_code": route["dossier_code"], "outcome": outcome,
             "completed_at": isoformat(completed_at), "handled_by": handled_by, "note": note}
-    event = new_event(STEP_COMPLETED, source=SOURCE, subject=route["dossier_code"], data=data)
+    return new_event(STEP_COMPLETED, source=SOURCE, subject=route["dossier_code"], data=data)
+
+
+def publish_local_answer(session: Session, runtime, event) -> None:
+    """The local_answer `event`, to this deployment's reply key."""
     runtime.outbox.add(session, event, exchange=ROUTING_STEP_RESULTS, routing_key=runtime.settings.routing_reply_to)
-    session.execute(update(route_steps).where(route_steps.c.id == step["id"]).values(answer_event_id=event.id))

@@ -16,7 +16,7 @@ from typing import Callable
 
 from sqlalchemy.orm import Session
 
-from motcua_shared.events import Event, registry
+from motcua_shared.events import Event
 from motcua_shared.messaging import current_queue
 from motcua_shared.events.catalogue.calendar import CALENDAR_CHANGED
 from motcua_shared.events.catalogue.dossier import DOSSIER_RECEIVED, DOSSIER_SUPPLEMENT_RECEIVED, DOSSIER_WITHDRAWN
@@ -34,8 +34,9 @@ from .models import reference_sets
 
 def handlers(runtime) -> dict[str, Callable[[Session, Event], None]]:
     def taking(act: Callable) -> Callable[[Session, Event], None]:
-        # The consumer validated `data`; loading it again gives datetimes instead of strings.
-        return lambda session, event: act(session, runtime, registry.load_data(event.type, event.data))
+        # The data as the consumer's parse loaded it when it validated the event (datetimes instead of
+        # strings), not loaded a second time.
+        return lambda session, event: act(session, runtime, event.loaded_data)
 
     return {
         DOSSIER_RECEIVED: taking(routes.start_route),
@@ -50,7 +51,7 @@ def handlers(runtime) -> dict[str, Callable[[Session, Event], None]]:
         # Accepted only from the queue the step was dispatched through (answers.py): the handler is told the
         # answer's id and the queue it was delivered on.
         STEP_COMPLETED: lambda session, event: answers.on_step_completed(
-            session, runtime, registry.load_data(event.type, event.data), event_id=event.id, queue=current_queue()),
+            session, runtime, event.loaded_data, event_id=event.id, queue=current_queue()),
         CALENDAR_CHANGED: taking(reference.apply_calendar_change),  # the province's days off, for deadlines
         # A declared day off moved the appointment (issue 14): the route and its open steps follow.
         DOSSIER_RESCHEDULED: taking(rescheduling.on_rescheduled),

@@ -14,6 +14,13 @@ from .models import STEP_OPEN, dossier_routes, handovers, route_steps
 
 CLOSED = ("completed", "sent_back", "cancelled", "handed_over")
 
+# The inbox's base statements, built once; each request adds its conditions.
+_JOINED = route_steps.join(dossier_routes, dossier_routes.c.id == route_steps.c.route_id)
+_PAGE = (select(route_steps, dossier_routes.c.procedure_code, func.count().over().label("total"))
+         .select_from(_JOINED).order_by(route_steps.c.due_at, route_steps.c.id))
+_COUNT = select(func.count()).select_from(_JOINED)
+_STEP_COLUMNS = tuple(route_steps.c.keys())
+
 
 def list_steps(session: Session, principal: Principal, query: dict) -> tuple[list[tuple[dict, str]], int]:
     """((step, procedure code) of the page, total); a `unit` outside the scope is refused (403)."""
@@ -36,12 +43,17 @@ def list_steps(session: Session, principal: Principal, query: dict) -> tuple[lis
         codes = [p.code for p in reference.catalogue().search(query["q"])]
         code_prefix = func.upper(s.dossier_code).startswith(query["q"].strip().upper(), autoescape=True)
         conditions.append(or_(code_prefix, r.procedure_code.in_(codes)))
-    joined = route_steps.join(dossier_routes, dossier_routes.c.id == route_steps.c.route_id)
-    total = session.execute(select(func.count()).select_from(joined).where(*conditions)).scalar_one()
-    rows = session.execute(select(route_steps, r.procedure_code).select_from(joined).where(*conditions)
-                           .order_by(s.due_at, s.id).limit(query["per_page"])
-                           .offset((query["page"] - 1) * query["per_page"])).mappings()
-    return [(dict(row), row["procedure_code"]) for row in rows], total
+    # The page and the total in one statement: each row carries the count of all rows matching (a window
+    # over the whole result, computed before LIMIT), where a count query and a page query were two.
+    rows = session.execute(_PAGE.where(*conditions).limit(query["per_page"])
+                           .offset((query["page"] - 1) * query["per_page"])).mappings().all()
+    if rows:
+        total = rows[0]["total"]
+    elif query["page"] == 1:
+        total = 0
+    else:  # a page past the end has no row to carry the total
+        total = session.execute(_COUNT.where(*conditions)).scalar_one()
+    return [({name: row[name] for name in _STEP_COLUMNS}, row["procedure_code"]) for row in rows], total
 
 
 def visible_route(session: Session, principal: Principal, dossier_code: str, *,

@@ -1,4 +1,4 @@
-"""Which steps this deployment handles itself, and the broker objects that say so (contracts.md §4.1).
+"""Which steps this deployment handles itself, and the broker objects that say so (docs/contracts.md §4.1).
 
 Every step is published on the topic exchange `routing.steps` with routing key `step.<unit path>`.
 `ROUTING_LOCAL_UNITS` lists AMQP topic patterns over unit paths; the local queue is bound with

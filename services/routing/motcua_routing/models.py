@@ -1,6 +1,6 @@
 """Routing's own database: each dossier's route, its steps, and the hand-overs between them.
 
-A route is the process manager of one dossier (reliability.md §3.3): its row and its steps' rows are
+A route is the process manager of one dossier (docs/reliability.md §3.3): its row and its steps' rows are
 the whole state, changed only inside a transaction that also writes the events the change causes
 (outbox), so a crash or a second worker can never send a step, a warning or an apology twice.
 """
@@ -162,7 +162,21 @@ local_bindings = Table(
 
 def insert_once(session: Session, table: Table, **values) -> None:
     """INSERT that leaves an existing row with the same key alone (ON CONFLICT DO NOTHING)."""
-    session.execute(dialect_insert(session)(table).values(**values).on_conflict_do_nothing())
+    session.execute(_insert_once_statement(session, table), values)
+
+
+# insert_once's statements, one per (dialect, table), built once with their values given at execution: a
+# statement built per call, values inlined, costs SQLAlchemy a new statement and cache key each time.
+_INSERT_ONCE: dict[tuple[str, str], object] = {}
+
+
+def _insert_once_statement(session: Session, table: Table):
+    key = (session.get_bind().dialect.name, table.name)
+    statement = _INSERT_ONCE.get(key)
+    if statement is None:
+        statement = _INSERT_ONCE[key] = dialect_insert(session)(table).on_conflict_do_nothing()
+    return statement
+
 
 # The reference data sets imported at intake, as this service keeps them (docs/reference-data.md).
 reference_sets = reference_sets_table(metadata)

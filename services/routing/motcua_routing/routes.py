@@ -16,7 +16,7 @@ import uuid
 from datetime import datetime
 from fractions import Fraction
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from motcua_shared.events import isoformat, new_event
@@ -43,41 +43,97 @@ def new_step_id() -> str:
     return f"S-{uuid.uuid4().hex}"
 
 
+# -- the statements every event runs ---------------------------------------------------------------
+# Built once, their values given at execution: a statement built per call, values inlined, cost
+# SQLAlchemy a new statement and a new cache key every time (a tenth of the worker's CPU in the
+# profiles of issue 18). An UPDATE without values() sets the columns its parameters name.
+_ROUTE_BY_CODE = select(dossier_routes).where(dossier_routes.c.dossier_code == bindparam("code"))
+_ROUTE_BY_CODE_LOCKED = _ROUTE_BY_CODE.with_for_update()
+_ROUTE_LOCKED = select(dossier_routes).where(dossier_routes.c.id == bindparam("route_id")).with_for_update()
+_WITHDRAWN = select(withdrawals.c.dossier_code).where(withdrawals.c.dossier_code == bindparam("code"))
+_STEP = select(route_steps).where(route_steps.c.step_id == bindparam("step_id"))
+_STEPS_OF_ROUTE = (select(route_steps).where(route_steps.c.route_id == bindparam("route_id"))
+                   .order_by(route_steps.c.sequence, route_steps.c.attempt))
+_LATEST_ATTEMPT = (select(route_steps).where(route_steps.c.route_id == bindparam("route_id"),
+                                             route_steps.c.sequence == bindparam("sequence"))
+                   .order_by(route_steps.c.attempt.desc()).limit(1))
+_NEXT_SEQUENCE = select(func.min(route_steps.c.sequence)).where(route_steps.c.route_id == bindparam("route_id"),
+                                                                route_steps.c.sequence > bindparam("after"))
+# The latest attempt of the plan position after `after`: _NEXT_SEQUENCE and _LATEST_ATTEMPT in one round trip.
+_NEXT_POSITION = (select(route_steps).where(route_steps.c.route_id == bindparam("route_id"),
+                                            route_steps.c.sequence > bindparam("after"))
+                  .order_by(route_steps.c.sequence, route_steps.c.attempt.desc()).limit(1))
+# A step and its route, both locked, in one round trip (instead of reading the step, locking its route and
+# reading the step again). The route's columns come labelled, their names clashing with the step's.
+# Why both rows are locked, and in this order: under READ COMMITTED a statement that waited for a lock
+# re-reads only the rows it locks (PostgreSQL's EvalPlanQual); an unlocked step would come back as it
+# was before the transaction we waited for (another officer completing it), and could be completed twice.
+# PostgreSQL takes the locks in the order FOR UPDATE OF names them: the route first, as every other
+# change to a route does (its row first, then its steps), so no two transactions wait on each other.
+_ROUTE_LABEL = "route__"  # no step column starts so (route_id does: "route_" would clash)
+_STEP_AND_ROUTE_LOCKED = (
+    select(route_steps, *(column.label(_ROUTE_LABEL + column.name) for column in dossier_routes.c))
+    .join_from(route_steps, dossier_routes, dossier_routes.c.id == route_steps.c.route_id)
+    .where(route_steps.c.step_id == bindparam("step_id"))
+    .with_for_update(of=[dossier_routes, route_steps]))
+_STEP_COLUMNS = tuple(route_steps.c.keys())
+_ROUTE_COLUMNS = tuple((_ROUTE_LABEL + name, name) for name in dossier_routes.c.keys())
+_INSERT_ROUTE = insert(dossier_routes).returning(*dossier_routes.c)
+_INSERT_STEPS = insert(route_steps).returning(route_steps.c.id, sort_by_parameter_order=True)
+_UPDATE_STEP = update(route_steps).where(route_steps.c.id == bindparam("row_id"))
+_UPDATE_ROUTE = update(dossier_routes).where(dossier_routes.c.id == bindparam("row_id"))
+# (A bound name in an UPDATE must not be a column's: "of_route", not "route_id".)
+_SKIP_PLANNED = (update(route_steps).where(route_steps.c.route_id == bindparam("of_route"),
+                                           route_steps.c.status == "planned").values(status="skipped"))
+
+
 # -- reading -------------------------------------------------------------------------------------
 def find_route(session: Session, dossier_code: str, *, lock: bool = False) -> dict | None:
-    query = select(dossier_routes).where(dossier_routes.c.dossier_code == dossier_code)
-    row = session.execute(query.with_for_update() if lock else query).mappings().first()
+    row = session.execute(_ROUTE_BY_CODE_LOCKED if lock else _ROUTE_BY_CODE, {"code": dossier_code}).mappings().first()
     return dict(row) if row else None
 
 
 def lock_route(session: Session, route_id: int) -> dict:
-    row = session.execute(select(dossier_routes).where(dossier_routes.c.id == route_id).with_for_update()
-                          ).mappings().one()
-    return dict(row)
+    return dict(session.execute(_ROUTE_LOCKED, {"route_id": route_id}).mappings().one())
+
+
+def lock_step(session: Session, step_id: str) -> tuple[dict, dict] | None:
+    """(route, step) of `step_id`, the route's row and the step's locked (in that order), or None when
+    there is no such step."""
+    row = session.execute(_STEP_AND_ROUTE_LOCKED, {"step_id": step_id}).mappings().first()
+    if row is None:
+        return None
+    return {name: row[label] for label, name in _ROUTE_COLUMNS}, {name: row[name] for name in _STEP_COLUMNS}
+
+
+def update_step(session: Session, row_id: int, values: dict) -> None:
+    """Set `values` on the step row `row_id` (one compiled statement per set of columns)."""
+    session.execute(_UPDATE_STEP, {"row_id": row_id, **values})
 
 
 def find_step(session: Session, step_id: str) -> dict | None:
-    row = session.execute(select(route_steps).where(route_steps.c.step_id == step_id)).mappings().first()
+    row = session.execute(_STEP, {"step_id": step_id}).mappings().first()
     return dict(row) if row else None
 
 
 def steps_of(session: Session, route_id: int) -> list[dict]:
-    rows = session.execute(select(route_steps).where(route_steps.c.route_id == route_id)
-                           .order_by(route_steps.c.sequence, route_steps.c.attempt)).mappings()
-    return [dict(row) for row in rows]
+    return [dict(row) for row in session.execute(_STEPS_OF_ROUTE, {"route_id": route_id}).mappings()]
 
 
 def _latest_attempt(session: Session, route_id: int, sequence: int) -> dict | None:
-    row = session.execute(select(route_steps).where(route_steps.c.route_id == route_id,
-                                                    route_steps.c.sequence == sequence)
-                          .order_by(route_steps.c.attempt.desc()).limit(1)).mappings().first()
+    row = session.execute(_LATEST_ATTEMPT, {"route_id": route_id, "sequence": sequence}).mappings().first()
     return dict(row) if row else None
 
 
 def _next_sequence(session: Session, route_id: int, sequence: int) -> int | None:
     """The plan position after `sequence`, if any (an imported route's positions may have gaps)."""
-    return session.execute(select(func.min(route_steps.c.sequence))
-                           .where(route_steps.c.route_id == route_id, route_steps.c.sequence > sequence)).scalar_one()
+    return session.execute(_NEXT_SEQUENCE, {"route_id": route_id, "after": sequence}).scalar_one()
+
+
+def _next_position(session: Session, route_id: int, sequence: int) -> dict | None:
+    """The latest attempt of the plan position after `sequence`, if any."""
+    row = session.execute(_NEXT_POSITION, {"route_id": route_id, "after": sequence}).mappings().first()
+    return dict(row) if row else None
 
 
 def total_minutes(route, calendar: WorkingCalendar) -> int:
@@ -111,7 +167,7 @@ def plan_route(session: Session, runtime, data: dict) -> tuple[dict, list[dict]]
     if find_route(session, code) is not None:
         log.info("route_exists", extra={"dossier_code": code})
         return None
-    if session.execute(select(withdrawals.c.dossier_code).where(withdrawals.c.dossier_code == code)).first():
+    if session.execute(_WITHDRAWN, {"code": code}).first():
         log.info("route_not_started_withdrawn", extra={"dossier_code": code})
         return None
     received_at = data["received_at"]
@@ -129,7 +185,7 @@ def plan_route(session: Session, runtime, data: dict) -> tuple[dict, list[dict]]
         raise PermanentError(f"no route for dossier {code}: {exc}") from None
 
     calendar = reference.calendar(session)
-    route = dict(session.execute(insert(dossier_routes).values(
+    route = dict(session.execute(_INSERT_ROUTE, dict(
         dossier_code=code, procedure_code=procedure.code, hierarchy=str(hierarchy), variant=plan.variant,
         channel=data["channel"], receiving_unit=data["receiving_unit"],
         receiving_unit_path=data["receiving_unit_path"], competent_unit=data["competent_unit"],
@@ -137,15 +193,14 @@ def plan_route(session: Session, runtime, data: dict) -> tuple[dict, list[dict]]
         historical=data.get("historical", False),
         # On the service clock (the wall clock in production): the 2025 transition's sweep hands over
         # the routes that were live here before 01/07/2025 by this clock (transition.py).
-        recorded_at=clock.now(runtime.settings)).returning(*dossier_routes.c)).mappings().one())
+        recorded_at=clock.now(runtime.settings))).mappings().one())
     planned = [{
         "step_id": new_step_id(), "route_id": route["id"], "dossier_code": code, "sequence": plan_step.sequence,
         "attempt": 1, "level": str(plan_step.level), "unit": where.unit.code, "unit_path": where.unit_path,
         "role": plan_step.role, "agency_id": agency.id, "agency_name": agency.name, "action": plan_step.action,
         "budget_minutes": budget, "status": "planned",
     } for plan_step, (where, agency), budget in zip(plan.steps, acting, plan.budgets(total_minutes(route, calendar)))]
-    ids = session.execute(insert(route_steps).returning(route_steps.c.id, sort_by_parameter_order=True),
-                          planned).scalars().all()
+    ids = session.execute(_INSERT_STEPS, planned).scalars().all()
     planned = [{**step, "id": step_id} for step, step_id in zip(planned, ids)]
     runtime.outbox.add(session, new_event(ROUTE_STARTED, source=SOURCE, subject=code, data={
         "dossier_code": code, "started_at": isoformat(received_at), "due_at": isoformat(route["due_at"]),
@@ -179,54 +234,59 @@ def assign_position(session: Session, runtime, route, sequence: int, *, at: date
     if due_at is None and latest["role"] == IMPORTED:
         due_at = route["due_at"]
     due = due_at or step_due(route, latest["budget_minutes"], clock_from or at, reference.calendar(session))
-    values = {"status": "assigned", "assigned_at": at, "due_at": due}
+    # Who may answer it (dispatch.answer_queue) is written with the assignment: no UPDATE of its own.
+    values = {"status": "assigned", "assigned_at": at, "due_at": due,
+              "answer_queue": dispatch.answer_queue(runtime, latest)}
     if latest["status"] == "planned":
-        session.execute(update(route_steps).where(route_steps.c.id == latest["id"]).values(**values))
+        session.execute(_UPDATE_STEP, {"row_id": latest["id"], **values})
         step = {**latest, **values}
     else:
         fresh = {key: latest[key] for key in ("route_id", "dossier_code", "sequence", "level", "unit", "unit_path",
                                               "role", "agency_id", "agency_name", "action", "budget_minutes")}
         step = {**fresh, **values, "step_id": new_step_id(), "attempt": latest["attempt"] + 1}
-        step["id"] = session.execute(insert(route_steps).values(**step).returning(route_steps.c.id)).scalar_one()
-    dispatch.publish_assigned(session, runtime, route, step, note=note)
+        step["id"] = session.execute(_INSERT_STEPS, step).scalar_one()
+    dispatch.announce_assigned(session, runtime, route, step, note=note)
     control_log.record(session, route, kind, step_id=step["step_id"], from_party=from_party,
                        from_person=from_person, to_party=step["agency_name"], at=at, result=result, note=note)
     return step
 
 
 def complete_step(session: Session, runtime, route, step, *, outcome: str, completed_at: datetime,
-                  handled_by: str, note: str | None, answered_at: datetime, answer_event_id: str | None = None) -> None:
-    """Apply a step's answer (local or external, already checked) and move the route on. `answer_event_id`
-    is the plug-in's answer that closed the step (a local completion records the one it publishes)."""
-    values = {"answer_event_id": answer_event_id} if answer_event_id else {}
-    session.execute(update(route_steps).where(route_steps.c.id == step["id"]).values(
-        status="completed", outcome=outcome, completed_at=completed_at, handled_by=handled_by, note=note,
-        answered_at=answered_at, **values))
+                  handled_by: str, note: str | None, answered_at: datetime, answer_event_id: str | None = None) -> dict:
+    """Apply a step's answer (local or external, already checked) and move the route on: the step as it is
+    now. `answer_event_id` is the plug-in's answer that closed the step (a local completion records the
+    one it publishes)."""
+    values = dict(status="completed", outcome=outcome, completed_at=completed_at, handled_by=handled_by,
+                  note=note, answered_at=answered_at)
+    if answer_event_id:
+        values["answer_event_id"] = answer_event_id
+    session.execute(_UPDATE_STEP, {"row_id": step["id"], **values})
+    completed = {**step, **values}  # what follows changes other rows only
     code = route["dossier_code"]
     if outcome == "supplement_required":
-        session.execute(update(dossier_routes).where(dossier_routes.c.id == route["id"]).values(
-            status="awaiting_supplement", paused_at=completed_at))
+        session.execute(_UPDATE_ROUTE, {"row_id": route["id"], "status": "awaiting_supplement",
+                                        "paused_at": completed_at})
         control_log.record(session, route, "supplement_requested", step_id=step["step_id"],
                            from_party=step["agency_name"], to_party=control_log.desk_name(route), at=completed_at,
                            from_person=handled_by, result=outcome, note=note)
         runtime.outbox.add(session, new_event(ROUTE_SUPPLEMENT_REQUIRED, source=SOURCE, subject=code, data={
             "dossier_code": code, "step_id": step["step_id"], "requested_at": isoformat(completed_at), "note": note}))
-        return
-    following = _next_sequence(session, route["id"], step["sequence"]) if outcome == "approved" else None
+        return completed
+    following = _next_position(session, route["id"], step["sequence"]) if outcome == "approved" else None
     if following is not None:
-        assign_position(session, runtime, route, following, at=completed_at,
-                        from_party=step["agency_name"], result=outcome, note=note)
-        return
+        assign_position(session, runtime, route, following["sequence"], at=completed_at,
+                        from_party=step["agency_name"], result=outcome, note=note, latest=following)
+        return completed
     finish(session, runtime, route, step, outcome=outcome, at=completed_at, handled_by=handled_by, note=note)
+    return completed
 
 
 def finish(session: Session, runtime, route, last_step, *, outcome: str, at: datetime, handled_by: str,
            note: str | None) -> None:
     code = route["dossier_code"]
-    session.execute(update(dossier_routes).where(dossier_routes.c.id == route["id"]).values(
-        status="completed", outcome=outcome, completed_at=at))
-    session.execute(update(route_steps).where(route_steps.c.route_id == route["id"],
-                                              route_steps.c.status == "planned").values(status="skipped"))
+    session.execute(_UPDATE_ROUTE, {"row_id": route["id"], "status": "completed", "outcome": outcome,
+                                    "completed_at": at})
+    session.execute(_SKIP_PLANNED, {"of_route": route["id"]})
     control_log.record(session, route, "returned", step_id=last_step["step_id"], from_party=last_step["agency_name"],
                        to_party=control_log.desk_name(route), at=at, from_person=handled_by, result=outcome, note=note)
     runtime.outbox.add(session, new_event(ROUTE_COMPLETED, source=SOURCE, subject=code, data={

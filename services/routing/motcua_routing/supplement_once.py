@@ -9,7 +9,7 @@ either way (`supplement_requests`, docs/lifecycle.md).
 """
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from motcua_shared.web.errors import Conflict, Invalid
@@ -18,6 +18,9 @@ from .models import route_steps
 
 GROUND_PREFIX = "Căn cứ pháp lý yêu cầu bổ sung lần nữa: "
 NOTE_LIMIT = 2000
+# Built once, the route given at execution (routes.py says why).
+_ASKED = select(func.count()).select_from(route_steps).where(
+    route_steps.c.route_id == bindparam("route_id"), route_steps.c.outcome == "supplement_required")
 
 
 def checked_note(session: Session, route: dict, *, outcome: str, note: str | None,
@@ -25,8 +28,7 @@ def checked_note(session: Session, route: dict, *, outcome: str, note: str | Non
     """The note to record, or 409 when a second supplement request has no legal ground."""
     if outcome != "supplement_required":
         return note
-    asked = session.execute(select(func.count()).select_from(route_steps).where(
-        route_steps.c.route_id == route["id"], route_steps.c.outcome == "supplement_required")).scalar_one()
+    asked = session.execute(_ASKED, {"route_id": route["id"]}).scalar_one()
     if not asked:
         return note
     ground = (legal_ground or "").strip()

@@ -13,7 +13,6 @@ known as routing's own echo and changes nothing (any other answer to a local ste
 """
 from __future__ import annotations
 
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from motcua_shared.web.auth import Principal
@@ -21,18 +20,21 @@ from motcua_shared.web.errors import Conflict, Forbidden, Invalid, NotFound
 from motcua_shared.web.scope import found_in_scope
 
 from . import clock, control_log, dispatch, reference, routes, supplement_once, transition
-from .models import STEP_OPEN, route_steps
+from .models import STEP_OPEN
 from .plans import LEADER_ACTIONS
 
 
 def _step_in_inbox(session: Session, principal: Principal, step_id: str) -> tuple[dict, dict]:
-    """(route, step) with the route locked, or 404 when the step is not in the officer's inbox."""
-    step = routes.find_step(session, step_id)
+    """(route, step) with the route locked, or 404 when the step is not in the officer's inbox.
+
+    One statement locks and reads both (routes.lock_step); a step outside the scope is thereby locked
+    until the 404 ends the transaction, which costs nothing and saves two round trips on every act."""
+    found = routes.lock_step(session, step_id)
+    route, step = found if found is not None else (None, None)
     local = step if step is not None and step["local_at"] is not None else None  # else in nobody's inbox
     found_in_scope(principal, local, "unit_path",
                    NotFound("Không có bước xử lý này trong hộp công việc của bạn.", code="step_not_found"))
-    route = routes.lock_route(session, step["route_id"])
-    return route, routes.find_step(session, step_id)
+    return route, step
 
 
 def _officer(principal: Principal, step) -> str:
@@ -72,7 +74,7 @@ def claim(session: Session, runtime, principal: Principal, step_id: str) -> tupl
     _require_leader_for(principal, step)
     now = clock.now(runtime.settings)
     values = {"status": "claimed", "claimed_by": principal.sub, "claimed_at": now}
-    session.execute(update(route_steps).where(route_steps.c.id == step["id"]).values(**values))
+    routes.update_step(session, step["id"], values)
     control_log.record(session, route, "claimed", step_id=step_id, from_party=step["agency_name"],
                        to_party=step["agency_name"], to_person=_officer(principal, step), at=now)
     return route, {**step, **values}
@@ -87,11 +89,13 @@ def complete(session: Session, runtime, principal: Principal, step_id: str, *, o
     note = supplement_once.checked_note(session, route, outcome=outcome, note=note, legal_ground=legal_ground)
     now = clock.now(runtime.settings)
     handled_by = _officer(principal, step)
-    routes.complete_step(session, runtime, route, step, outcome=outcome, completed_at=now, handled_by=handled_by,
-                         note=note, answered_at=now)
-    dispatch.publish_local_answer(session, runtime, route, step, outcome=outcome, completed_at=now,
-                                  handled_by=handled_by, note=note)
-    return route, routes.find_step(session, step_id)
+    # The answer to publish is made first, so that its id is written with the completion (one UPDATE);
+    # it goes into the outbox after the events of the route's move, as before.
+    answer = dispatch.local_answer(route, step, outcome=outcome, completed_at=now, handled_by=handled_by, note=note)
+    completed = routes.complete_step(session, runtime, route, step, outcome=outcome, completed_at=now,
+                                     handled_by=handled_by, note=note, answered_at=now, answer_event_id=answer.id)
+    dispatch.publish_local_answer(session, runtime, answer)
+    return route, completed
 
 
 def forward(session: Session, runtime, principal: Principal, step_id: str, *, to_officer: str | None,
@@ -113,7 +117,7 @@ def forward(session: Session, runtime, principal: Principal, step_id: str, *, to
     else:
         values = {"status": "claimed", "claimed_by": to_officer, "claimed_at": now}
         to_party, to_person = step["agency_name"], to_officer
-    session.execute(update(route_steps).where(route_steps.c.id == step["id"]).values(**values))
+    routes.update_step(session, step["id"], values)
     control_log.record(session, route, "forwarded", step_id=step_id, from_party=step["agency_name"],
                        from_person=_officer(principal, step), to_party=to_party, to_person=to_person, at=now,
                        note=note)
@@ -128,8 +132,8 @@ def send_back(session: Session, runtime, principal: Principal, step_id: str, *, 
         raise Conflict("Đây là bước đầu tiên, không có bước trước để trả lại.", code="no_previous_step")
     now = clock.now(runtime.settings)
     officer = _officer(principal, step)
-    session.execute(update(route_steps).where(route_steps.c.id == step["id"]).values(
-        status="sent_back", completed_at=now, handled_by=officer, note=note))
+    values = {"status": "sent_back", "completed_at": now, "handled_by": officer, "note": note}
+    routes.update_step(session, step["id"], values)
     routes.assign_position(session, runtime, route, step["sequence"] - 1, at=now, kind="sent_back",
                            from_party=step["agency_name"], from_person=officer, note=note)
-    return route, routes.find_step(session, step_id)
+    return route, {**step, **values}  # assign_position writes another row (the earlier position)

@@ -1,7 +1,7 @@
 """Broker administration: vhosts, users and permissions, through rabbitmqctl on the broker's host
 or through the management HTTP API (a broker in a container, or a remote one).
 
-Used by `make run` (create the service and partner users of contracts.md §4) and by the test
+Used by `make run` (create the service and partner users of docs/contracts.md §4) and by the test
 fixtures (a fresh vhost per test, so tests never see each other's messages).
 """
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The RabbitMQ definitions file that docker compose loads at boot (contracts.md §1): users,
+"""The RabbitMQ definitions file that docker compose loads at boot (docs/contracts.md §1): users,
 permissions, the vhost, every exchange, quorum queue and binding of the system, and its policies.
 
     python -m motcua_shared.broker.definitions > deploy/rabbitmq/definitions.json   (make docs)
@@ -20,7 +20,7 @@ execs the image's entrypoint, and the node imports it at boot. Why not the alter
   file differ at each generation, so it could no longer be checked for drift;
 - leaving users out of the file and creating them after the node is up (rabbitmqctl from a
   side process) would leave a window in which the broker runs without the users the services log
-  in with, and contradict "definitions loaded at boot: users, permissions, ..." (contracts.md §1).
+  in with, and contradict "definitions loaded at boot: users, permissions, ..." (docs/contracts.md §1).
 
 With the placeholder, users and permissions are still definitions loaded at boot, their list is
 generated from the code (never a hand-kept list in a shell script), the committed file is
@@ -29,7 +29,7 @@ substitution in Python (`--render` on the command line), for a broker outside do
 `python -m motcua_shared.broker.definitions --render > /tmp/d.json && rabbitmqctl import_definitions /tmp/d.json`.
 
 Users: one per service (`motcua-<service>`, password `<SERVICE>_BROKER_PASSWORD`), the two
-partners (`postal_partner`, `province_routing`, contracts.md §4), and `motcua-admin` (tag
+partners (`postal_partner`, `province_routing`, docs/contracts.md §4), and `motcua-admin` (tag
 administrator, `RABBITMQ_ADMIN_PASSWORD`) for the management UI and operators. No `guest`: with
 definitions imported at boot RabbitMQ does not create its default user, and rabbitmq.conf keeps
 guest to loopback connections should one ever exist.
@@ -39,11 +39,11 @@ worker, a flooding partner) can fill the broker's disk and block every publisher
 the code declares as an x-argument (those win over policies anyway), their patterns are disjoint,
 and every bounded queue refuses publishes when full (`reject-publish`), never drops:
 - `motcua-consumer-queue-bounds`: the services' own consumer queues, `max-length` 1,000,000 (the
-  bound reliability.md §1.4 recommends next to at-least-once dead-lettering). When one is full the
+  bound docs/reliability.md §1.4 recommends next to at-least-once dead-lettering). When one is full the
   broker nacks the publish and the events wait in the publishers' outbox tables.
 - `motcua-partner-queue-bounds`: the queues a partner writes to (`postal.partner-reports`,
   `routing.step-answers`), 100,000 messages and 100 MiB: a partner's publishes are refused (nacked)
-  beyond that, and a partner must retry later, as contracts.md asks of it anyway.
+  beyond that, and a partner must retry later, as docs/contracts.md asks of it anyway.
 - `motcua-dead-letter-bounds`: every `<queue>.dlq`, 100,000 messages, `overflow: reject-publish`.
   With at-least-once dead-lettering a full DLQ keeps the message in its source queue, where it is
   retried, never lost; an alarm on the DLQ depth (docs/operations.md) says so long before.

@@ -1,5 +1,5 @@
 """Least privilege on the broker: one user per service and per partner, with exactly the rights its
-traffic needs (reliability.md §5.1). Generated from the topology catalogue, never written by hand.
+traffic needs (docs/reliability.md §5.1). Generated from the topology catalogue, never written by hand.
 
 configure: declare or delete  — the service's own exchanges and queues
 write:     publish to an exchange, or bind a queue  — its own exchanges and queues
@@ -38,7 +38,7 @@ def service_permission(service: str) -> Permission:
     return Permission(service_user(service), configure=f"^{own}$", write=f"^{own}$", read=read)
 
 
-# Partners (contracts.md §4.1, §4.2). Their exact regexes are part of the pinned contract.
+# Partners (docs/contracts.md §4.1, §4.2). Their exact regexes are part of the pinned contract.
 POSTAL_PARTNER_PERMISSION = Permission("postal_partner", configure="^$", write=f"^{re.escape(POSTAL_PARTNER)}$",
                                        read=f"^{re.escape(POSTAL_PICKUPS)}$")
 PROVINCE_ROUTING_PERMISSION = Permission(

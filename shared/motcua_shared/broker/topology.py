@@ -3,7 +3,7 @@
 The same objects generate the RabbitMQ definitions file that docker compose loads at boot, so the
 broker a district runs is exactly the one the code declares.
 
-Every consumer queue comes with its retry and dead-letter plumbing (style.md item 13):
+Every consumer queue comes with its retry and dead-letter plumbing (docs/style.md item 13):
 
     <queue>                quorum; rejected or over-delivered messages dead-letter to <queue>.dlq
     <queue>.retry.<N>ms    classic, TTL N ms, dead-letters back to <queue>: one per retry delay

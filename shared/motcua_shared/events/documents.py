@@ -33,7 +33,7 @@ JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_BASE = "https://motcua.gov.vn/schemas/events/"
 EXAMPLE_TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
 
-# Where each pinned event travels (contracts.md §4.1, §4.2), and whether motcua sends or receives it
+# Where each pinned event travels (docs/contracts.md §4.1, §4.2), and whether motcua sends or receives it
 # there; every other event goes on its producer's `<service>.events` topic exchange with the event type
 # as routing key, sent by motcua. The address is the routing key, `{name}` marking a channel parameter.
 PINNED_CHANNELS = {

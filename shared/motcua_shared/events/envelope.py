@@ -1,4 +1,4 @@
-"""The CloudEvents 1.0 envelope every message on the broker wears (contracts.md §4).
+"""The CloudEvents 1.0 envelope every message on the broker wears (docs/contracts.md §4).
 
 Structured JSON mode: the whole event is the AMQP body with content type
 `application/cloudevents+json`, and the AMQP `message_id` equals the event `id`, the key every
@@ -11,6 +11,7 @@ import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import cached_property
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
@@ -91,6 +92,17 @@ class Event:
     traceparent: str | None = None
     tracestate: str | None = None
 
+    @cached_property
+    def loaded_data(self) -> dict[str, Any]:
+        """`data` loaded by its type's registered schema (datetimes where the wire has strings).
+
+        Loaded at most once per event: parse() keeps the load it validated the event with, so a handler
+        does not validate the same data a second time; an event built otherwise (new_event, a test)
+        loads it on first use, from the same `data`, and so reads exactly what its consumer will. Not a
+        dataclass field: equality, repr and the wire format ignore it, and `dataclasses.replace` (which
+        may change `data`) gives an event that loads its own. Shared by every reader: never change it."""
+        return registry.load_data(self.type, self.data)
+
     def to_dict(self) -> dict[str, Any]:
         body = {
             "specversion": SPEC_VERSION,
@@ -163,14 +175,19 @@ def parse(body: bytes, *, known_types_only: bool = True, max_bytes: int = MAX_EV
     except ValidationError as exc:
         raise InvalidEvent(f"envelope invalid: fields {sorted(exc.messages)}", exc.messages) from None
     event_type = envelope["type"]
+    loaded = None
     if known_types_only or registry.is_known(event_type):
         try:
-            registry.load_data(event_type, envelope["data"])
+            loaded = registry.load_data(event_type, envelope["data"])
         except registry.UnknownEventType:
             raise InvalidEvent(f"unknown event type {event_type}") from None
         except ValidationError as exc:
             raise InvalidEvent(f"data of {event_type} invalid: fields {sorted(exc.messages)}", exc.messages) from None
-    return Event(type=event_type, source=envelope["source"], data=raw["data"], subject=envelope.get("subject"),
-                 correlationid=envelope["correlationid"], causationid=envelope.get("causationid"),
-                 id=str(envelope["id"]), time=raw["time"], traceparent=traceparent,
-                 tracestate=tracestate)
+    event = Event(type=event_type, source=envelope["source"], data=raw["data"], subject=envelope.get("subject"),
+                  correlationid=envelope["correlationid"], causationid=envelope.get("causationid"),
+                  id=str(envelope["id"]), time=raw["time"], traceparent=traceparent,
+                  tracestate=tracestate)
+    if loaded is not None:
+        # The validation's own result becomes the event's loaded_data: each event is loaded once per hop.
+        event.__dict__["loaded_data"] = loaded
+    return event

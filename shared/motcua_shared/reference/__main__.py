@@ -21,7 +21,7 @@ def check(directory: Path | None) -> int:
         print(f"LỖI: bộ dữ liệu {directory or 'gốc'} không hợp lệ ({len(exc.problems)} lỗi):", file=sys.stderr)
         print(str(exc), file=sys.stderr)
         return 1
-    years = sorted(int(CALENDAR_FILE.match(name).group(1)) for name in checked.files if CALENDAR_FILE.match(name))
+    years = sorted(int(found.group(1)) for name in checked.files if (found := CALENDAR_FILE.match(name)))
     print(f"{directory or 'shipped files'}: ổn — phiên bản {checked.version}"
           f"{' (' + checked.label + ')' if checked.label else ''}")
     print(f"  {len(checked.units.all())} phiên bản đơn vị, {len(checked.agencies.all())} phiên bản cơ quan, "

@@ -2,7 +2,7 @@
 
 Until 30/06/2025 local government had three levels (province, district, commune); from
 01/07/2025 the district level is abolished and communes sit directly under the province
-(Decree 118/2025/NĐ-CP and the two-level reform; domain.md §7.3). The switch was national and on
+(Decree 118/2025/NĐ-CP and the two-level reform; docs/domain.md §7.3). The switch was national and on
 one day, so it is a constant rather than something each province configures.
 """
 

@@ -15,16 +15,16 @@ resolutions were not found) the fee basis is ``unpublished`` and ``fee_vnd`` 0 m
 never "free". The two inter-agency death groups (1.010915, 1.011537) publish no time limit; theirs
 is derived from their component procedures and flagged in ``notes``.
 
-Mapping decisions (the public contract, contracts.md §5, allows only the enums below):
+Mapping decisions (the public contract, docs/contracts.md §5, allows only the enums below):
 
 - **Same day → ``same_day``, value 0.** "Trong ngày" always comes with the 15:00 rule: received
   before 15:00, the result is due by close of business that day; after 15:00, by close of the
   next working day. No fixed number of working hours reproduces that (8 hours gave a 10:00 receipt
-  until 10:00 the next day), so the contract has its own unit (contracts.md §5) and the calendar
+  until 10:00 the next day), so the contract has its own unit (docs/contracts.md §5) and the calendar
   computes it exactly (`motcua_shared.workcal`, unit ``same_day``). The nine rows whose source
   says "trong ngày" use it: the eight the reference file marks ``same_day`` (the two without a
   code there are MC.003 and MC.007 here) and 2.000635, whose source page is silent but which
-  domain.md §2.3 quotes as "trong ngày, sau 15 giờ thì hôm sau".
+  docs/domain.md §2.3 quotes as "trong ngày, sau 15 giờ thì hôm sau".
 - **Online level over time.** ``online`` is the Decree 42/2022 level (in force 01/08/2022);
   ``online_2019`` the earlier level 3/4 scale, mapped back from the current level where no
   source of that time states it (full ≈ level 4, partial ≈ level 3) and ``none`` for a service

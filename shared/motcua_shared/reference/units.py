@@ -5,7 +5,7 @@ can change: 04168 was "Thị trấn Sông Mã" under district 126 until 30/06/20
 directly under province 14 from 01/07/2025. So a row of ``units.csv`` is a *version* of a unit,
 keyed by (code, valid_from), and every lookup takes the day it is about.
 
-What the shipped file holds (contracts.md §3, domain.md §7.2):
+What the shipped file holds (docs/contracts.md §3, docs/domain.md §7.2):
 
 - province 14 Sơn La, one version across both hierarchies;
 - the 12 district-level units of Sơn La until 30/06/2025, with the renames that happened inside
@@ -204,7 +204,7 @@ class UnitDirectory:
         return tuple(reversed(chain))
 
     def path(self, code: str, on: date) -> str:
-        """Codes from the province down, joined by dots (contracts.md §3).
+        """Codes from the province down, joined by dots (docs/contracts.md §3).
 
         "14.126.04222" while districts exist, "14.04222" from 01/07/2025. Routing keys of the
         province plug-in (``step.<path>``) are built from this.
@@ -231,7 +231,7 @@ class UnitDirectory:
         """Whether `code` is `ancestor_code` or lies below it in the hierarchy in force on `on`.
 
         A unit is within itself. When either code names no unit on that day the answer is
-        False rather than an error: the main caller is the officer scope check (contracts.md §2),
+        False rather than an error: the main caller is the officer scope check (docs/contracts.md §2),
         which must fail closed, and "district 126 in 2026" contains nothing because it no longer
         exists. Use `get` first where an unknown code should be reported as a mistake.
         """

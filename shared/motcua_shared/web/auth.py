@@ -1,4 +1,4 @@
-"""Bearer-token identity and role checks (contracts.md §2).
+"""Bearer-token identity and role checks (docs/contracts.md §2).
 
 Tokens are JWTs: HS256 with MOTCUA_JWT_SECRET by default, RS256 against a provincial JWKS as the
 option for single sign-on. Only the algorithm configured is accepted (`alg: none` and algorithm
@@ -45,6 +45,12 @@ ISSUER = "motcua"        # the defaults of MOTCUA_JWT_ISSUER and MOTCUA_JWT_AUDI
 AUDIENCE = "motcua"
 MAX_LIFETIME = 12 * 3600  # seconds, the default of MOTCUA_JWT_MAX_LIFETIME: a working day with room
 LEEWAY = 30  # seconds of clock difference tolerated between the token's issuer and us
+# A verified token is remembered (per process) and not verified again on each request of an officer's
+# session: at most this many tokens, each for at most VERIFIED_FOR seconds and never past its expiry.
+# The bound on the age keeps a key withdrawn from the provincial JWKS from working much longer than the
+# JWKS client's own cache of it (300 s) would.
+VERIFIED_TOKENS = 1024
+VERIFIED_FOR = 300
 
 
 def key_id(secret: str) -> str:
@@ -76,6 +82,8 @@ class TokenVerifier:
         self.issuer = issuer or None
         self.max_lifetime = max_lifetime
         self._jwks = jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=300) if algorithm == "RS256" else None
+        self._verified: dict[str, tuple[Principal, float]] = {}  # token -> (its principal, valid until)
+        self._clock = time.time
 
     def _key(self, token: str):
         if self._jwks:
@@ -88,6 +96,20 @@ class TokenVerifier:
         return self.secrets[kid]
 
     def verify(self, token: str) -> Principal:
+        """The token's principal; Unauthenticated for a token we do not accept. Only an accepted token is
+        remembered: one refused now (not yet valid, unknown key) is checked afresh every time."""
+        now = self._clock()
+        known = self._verified.get(token)
+        if known is not None and now < known[1]:
+            return known[0]
+        principal, expires = self._check(token)
+        if len(self._verified) >= VERIFIED_TOKENS:
+            self._verified.clear()  # simpler than an LRU, and a full cache is a rare, cheap event
+        # PyJWT refuses a token once exp <= now - leeway: remembered no longer than that.
+        self._verified[token] = (principal, min(expires + LEEWAY, now + VERIFIED_FOR))
+        return principal
+
+    def _check(self, token: str) -> tuple[Principal, float]:
         try:
             claims = jwt.decode(token, self._key(token), algorithms=[self.algorithm], audience=self.audience,
                                 issuer=self.issuer, options={"require": ["exp", "iat", "sub"]}, leeway=LEEWAY)
@@ -112,7 +134,9 @@ class TokenVerifier:
             # "no limit", and a unit that is no unit code (a LIKE wildcard, a path) names nothing.
             raise Unauthenticated("Mã truy cập của cán bộ phải gắn với mã một đơn vị hành chính.",
                                   code="invalid_token")
-        return Principal(sub=str(claims["sub"]), name=str(claims.get("name", "")), roles=frozenset(roles), unit=unit)
+        principal = Principal(sub=str(claims["sub"]), name=str(claims.get("name", "")), roles=frozenset(roles),
+                              unit=unit)
+        return principal, claims["exp"]
 
 
 def current_principal(optional: bool = False) -> Principal | None:

@@ -4,7 +4,7 @@ flask-smorest parses a view's arguments with the *blueprint's* ARGUMENTS_PARSER,
 set here, once, rather than on the Api object or per resource.
 """
 from flask_smorest import Blueprint as SmorestBlueprint
-from marshmallow import RAISE, fields
+from marshmallow import RAISE, Schema, fields
 from webargs import missing
 from webargs.flaskparser import FlaskParser, is_json_request
 
@@ -37,8 +37,17 @@ class StrictParser(FlaskParser):
                 raise ApiError("Nội dung phải là JSON (Content-Type: application/json).", status=415,
                                code="unsupported_media_type", title="Kiểu nội dung không được hỗ trợ")
             return missing
-        return json_input.parse(body)
+        return json_input.remember(req.environ, json_input.parse(body))
 
 
 class Blueprint(SmorestBlueprint):
     ARGUMENTS_PARSER = StrictParser()
+
+    def arguments(self, schema, *args, **kwargs):
+        """Given a schema class, webargs would build an instance (and copy every field of it and of its
+        nested schemas) on each request: build it once here. A marshmallow schema keeps no state between
+        loads, so one instance serves every request and thread; the OpenAPI document names it by its
+        class as before."""
+        if isinstance(schema, type) and issubclass(schema, Schema):
+            schema = schema()
+        return super().arguments(schema, *args, **kwargs)

@@ -23,6 +23,23 @@ class InvalidCharacter(ApiError):
 _REFUSALS = {"json_too_deep": JsonTooDeep, "invalid_character": InvalidCharacter}
 
 
+# Where the arguments parser leaves the body it decoded, for a view that needs the JSON as sent too
+# (intake's idempotency fingerprint): decoded once per request, not once per reader.
+_DECODED = "motcua.decoded_json_body"
+_NOT_DECODED = object()
+
+
+def remember(environ: dict, value: Any) -> Any:
+    environ[_DECODED] = value
+    return value
+
+
+def decoded(environ: dict, body: bytes) -> Any:
+    """The request's body as the arguments parser decoded it, or decoded now (json_input's limits)."""
+    value = environ.get(_DECODED, _NOT_DECODED)
+    return parse(body) if value is _NOT_DECODED else value
+
+
 def parse(body: bytes) -> Any:
     """The decoded body; json.JSONDecodeError for anything that is not UTF-8 JSON (webargs answers
     400 malformed_json), JsonTooDeep or InvalidCharacter for valid JSON we will not take."""

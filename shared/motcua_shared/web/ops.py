@@ -1,4 +1,4 @@
-"""Operations endpoints every service serves (contracts.md §1).
+"""Operations endpoints every service serves (docs/contracts.md §1).
 
 /healthz  alive; touches nothing, so a slow database never gets a healthy process restarted
 /readyz   database reachable, migrations at head, broker reachable; 503 with the failing check otherwise.

@@ -1,4 +1,4 @@
-"""Which officer may see which unit's data: one rule for every service (contracts.md §2).
+"""Which officer may see which unit's data: one rule for every service (docs/contracts.md §2).
 
 An officer sees what belongs to their unit and to the units below it, in the hierarchy in force on the
 day the record came in. Records keep that day's lineage as a unit path ("14.126.04222" while districts

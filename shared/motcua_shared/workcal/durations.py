@@ -74,7 +74,7 @@ def to_working_minutes(value: Amount, unit: Unit, working_day_minutes: int) -> i
 
 
 def require_same_day(value: Amount) -> None:
-    """A same-day time limit has no amount: the contract pins its value to 0 (contracts.md §5).
+    """A same-day time limit has no amount: the contract pins its value to 0 (docs/contracts.md §5).
     Any other value would be a second, unstated rule, so it is refused rather than guessed at."""
     if exact_amount(value) != 0:
         raise ValueError(f"a same_day time limit has value 0, got {value!r}")

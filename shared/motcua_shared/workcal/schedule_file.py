@@ -106,7 +106,7 @@ def read_file(path: Path) -> YearSchedule:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ScheduleFileError([Problem(str(path), None, f"not UTF-8 text ({exc.reason} at byte {exc.start})")])
+        raise ScheduleFileError([Problem(str(path), None, f"not UTF-8 text ({exc.reason} at byte {exc.start})")]) from exc
     return parse(text, year, str(path))
 
 

@@ -1,5 +1,5 @@
 """What the console takes from the province's identity provider: who the officer is, and their roles
-and unit, read from the claims named by CONSOLE_OIDC_*_CLAIM (contracts.md §7).
+and unit, read from the claims named by CONSOLE_OIDC_*_CLAIM (docs/contracts.md §7).
 
 Kept apart from the web pages so the mapping can be read, and tested, without a provider.
 """

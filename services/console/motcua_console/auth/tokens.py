@@ -1,4 +1,4 @@
-"""The short-lived service tokens the console mints for the signed-in officer (contracts.md §2).
+"""The short-lived service tokens the console mints for the signed-in officer (docs/contracts.md §2).
 
 HS256 with MOTCUA_JWT_SECRET by default, so `make run` needs nothing more. For production the console
 signs RS256 with its own key (CONSOLE_JWT_PRIVATE_KEY_FILE) and publishes the public half at

@@ -1,7 +1,7 @@
 """Rows of the control log (Mẫu 05, Phiếu kiểm soát quá trình giải quyết hồ sơ), one per hand-over.
 
 With the electronic system running, the trail is logged automatically instead of signed on paper
-(domain.md §2.3); these rows come from the history intake keeps: the citizen to the desk, the desk to
+(docs/domain.md §2.3); these rows come from the history intake keeps: the citizen to the desk, the desk to
 the processing agency and back, the desk or the post to the citizen. The steps inside processing are
 routing's and appear on its own control log.
 

@@ -3,7 +3,7 @@
 A provider takes a message and answers with one of three outcomes, the taxonomy that decides what
 happens next: `accepted` (it has the message), `temporary` (try again later: time-out, 5xx, a relay
 that is down) or `permanent` (this provider will never take this message: 4xx, a refused mailbox).
-Providers never touch the database; they are called with no session open (reliability.md §4.3).
+Providers never touch the database; they are called with no session open (docs/reliability.md §4.3).
 """
 from __future__ import annotations
 

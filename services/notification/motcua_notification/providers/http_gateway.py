@@ -1,4 +1,4 @@
-"""SMS through the generic HTTP gateway of contracts.md §6.
+"""SMS through the generic HTTP gateway of docs/contracts.md §6.
 
 POST {to, text, reference} as JSON; 2xx accepted, 4xx refused for good, 5xx or no answer in time
 worth another try. 408 and 429 are the exception among 4xx: they say "not now", not "never", so they

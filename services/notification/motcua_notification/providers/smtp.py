@@ -1,4 +1,4 @@
-"""E-mail over SMTP (contracts.md §6), with a small pool of open connections.
+"""E-mail over SMTP (docs/contracts.md §6), with a small pool of open connections.
 
 What a refusal means for the message: a 5xx about the recipient or the content is permanent (the
 mailbox does not exist, the message is refused); everything about the relay itself (connection
@@ -15,16 +15,18 @@ this machine (loopback), or the process refuses to start (`transport_refusal`).
 from __future__ import annotations
 
 import queue
+import secrets
 import smtplib
 import ssl
+import sys
 import time
 from email.message import EmailMessage
-from email.policy import SMTP as SMTP_POLICY
 from email.utils import formatdate, parseaddr
 
 from motcua_shared.hosts import is_local
 
 from . import base
+from .mail_policy import SMTP as SMTP_POLICY  # the standard SMTP policy, parsing repeated headers once
 
 # An idle connection older than this is closed rather than reused: relays drop idle clients.
 MAX_IDLE_SECONDS = 30.0
@@ -76,6 +78,11 @@ class SmtpProvider:
         if message.attachment and message.attachment_name:
             mail.add_attachment(message.attachment, subtype="html", charset="utf-8",
                                 filename=message.attachment_name)
+        if mail.is_multipart():
+            contents = (message.text, message.html or "", message.attachment or "", message.attachment_name or "")
+            for part in mail.walk():
+                if part.is_multipart():
+                    part.set_boundary(boundary(contents))
         return mail
 
     # -- connections -----------------------------------------------------------------------------
@@ -173,6 +180,17 @@ class SmtpProvider:
             _close(connection)
             return
         self._give_back(connection)
+
+
+def boundary(contents: tuple[str, ...]) -> str:
+    """A multipart boundary shaped like the standard library's, drawn here rather than by its generator:
+    the generator checks its random one against the text with a regular expression compiled afresh for
+    each boundary, a fifth of what building a mail cost. Ours is unpredictable (secrets, not random) and
+    checked against every content with a plain search, which refuses more than the expression did."""
+    while True:
+        drawn = "=" * 15 + f"{secrets.randbelow(sys.maxsize):019d}" + "=="
+        if not any(drawn in content for content in contents):
+            return drawn
 
 
 def tls_context(ca_file: str = "") -> ssl.SSLContext:

@@ -14,7 +14,7 @@ from motcua_shared.events.catalogue import dossier, reschedule, route, shipment
 
 from .model import Attachment, Template, Version
 # The lifecycle's stop and financial obligation (issue 14), kept in their own module.
-from .lifecycle import DOSSIER_STOPPED, PAYMENT_RECEIVED, PAYMENT_REQUESTED  # noqa: E402
+from .lifecycle import DOSSIER_STOPPED, PAYMENT_RECEIVED, PAYMENT_REQUESTED
 
 # Values every template may use: the dossier's code, its receiving desk and how the result is returned.
 DOSSIER_SAMPLE = {"code": "H52.04222-190315-0001", "unit_name": "UBND xã Chiềng Khương", "return_method": "counter"}

@@ -7,7 +7,7 @@ The rules (written into the API description too, see `statistics.definitions`):
   from that moment. `processed` carries the appointment in force when processing ended.
 - An apology (Mẫu 04) does NOT move it. The new date it gives the citizen is a courtesy; the
   Decision 766 rule compares the end of processing with the appointment (`NgayHenTra`) and the
-  apology exists because the dossier is late (Decree 61/2018 practice, domain.md §2.4 and §5.3).
+  apology exists because the dossier is late (Decree 61/2018 practice, docs/domain.md §2.4 and §5.3).
   So from the apology on, the appointment used is at most its `original_due_at`, unless a later
   supplement pause moved the appointment again.
 - While a supplement is awaited the clock stands still: the moment that counts for a dossier

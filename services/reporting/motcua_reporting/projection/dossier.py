@@ -5,7 +5,7 @@ their own moments (then by event id, so ties are broken the same way every time)
 arrival order. Applying the same events twice, late, or shuffled therefore gives the same row, and
 the rebuild from the event store gives the row the live consumer wrote.
 
-What ends a received dossier's processing (Decision 766 §2.1 "end-of-processing events", domain.md
+What ends a received dossier's processing (Decision 766 §2.1 "end-of-processing events", docs/domain.md
 §5.3): `processed` (DVCQG 9) when there is one, else `returned` (10; "if both 9 and 10 exist, use
 9"), else the first of `withdrawn` (8), `refused` or `redirected` that happened after reception.
 """

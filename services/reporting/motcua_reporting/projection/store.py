@@ -17,9 +17,10 @@ times are measured; they change no dossier row already written.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterable, Sequence
+from functools import cache
+from typing import Iterable, NamedTuple, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from motcua_shared.db import dialect_insert
@@ -38,6 +39,34 @@ KEYS = 5000
 
 _calendar = CalendarCopy(calendar_overrides)
 _ROW_COLUMNS = [column.name for column in dossiers.c if column.name != "code"]
+
+# The statements every event runs, built once with their keys as parameters (an "expanding" IN list
+# takes any number of keys): building them per event, with the values inlined, cost SQLAlchemy a new
+# statement and a new cache key each time. The inserts depend on the dialect (_upserts).
+_LOCK_ROWS = (select(dossiers.c.code).where(dossiers.c.code.in_(bindparam("codes", expanding=True)))
+              .order_by(dossiers.c.code).with_for_update())
+_TIMELINES = select(dossier_timeline).where(dossier_timeline.c.code.in_(bindparam("codes", expanding=True)))
+_KNOWN_ENTRIES = select(dossier_timeline.c.event_id).where(
+    dossier_timeline.c.event_id.in_(bindparam("ids", expanding=True)))
+
+
+class _Upserts(NamedTuple):
+    placeholder: object  # a dossier's row if it has none yet (to lock it)
+    row: object  # a dossier's row, written over by its recomputed values
+    entry: object  # a timeline entry, skipped when its event id is there already
+    entry_returning: object  # the same, RETURNING the id when it was new
+
+
+@cache
+def _upserts(insert) -> _Upserts:
+    """The inserts with ON CONFLICT for one dialect's `insert`, built once."""
+    rows = insert(dossiers)
+    entry = insert(dossier_timeline).on_conflict_do_nothing(index_elements=["event_id"])
+    return _Upserts(
+        placeholder=rows.on_conflict_do_nothing(index_elements=["code"]),
+        row=rows.on_conflict_do_update(index_elements=["code"],
+                                       set_={name: rows.excluded[name] for name in _ROW_COLUMNS}),
+        entry=entry, entry_returning=entry.returning(dossier_timeline.c.event_id))
 
 
 def calendar(session: Session) -> WorkingCalendar:
@@ -69,17 +98,13 @@ def apply_entries(session: Session, entries: Sequence[Entry]) -> int:
     if not codes:
         return 0  # every entry was already on the timeline: the rows already count them
     cal = calendar(session)
-    insert = dialect_insert(session)(dossiers)
+    upserts = _upserts(dialect_insert(session))
     # A row to lock for every dossier (the ones not there yet as placeholders), in the order of the codes.
-    session.execute(insert.on_conflict_do_nothing(index_elements=["code"]),
-                    [dossier.project(code, [], calendar=cal) for code in codes])
+    session.execute(upserts.placeholder, [dossier.project(code, [], calendar=cal) for code in codes])
     for chunk in _chunks(codes, KEYS):
-        session.execute(select(dossiers.c.code).where(dossiers.c.code.in_(chunk))
-                        .order_by(dossiers.c.code).with_for_update())
+        session.execute(_LOCK_ROWS, {"codes": chunk})
     timelines = load_timelines(session, codes)
-    session.execute(insert.on_conflict_do_update(
-        index_elements=["code"], set_={name: insert.excluded[name] for name in _ROW_COLUMNS}),
-        [dossier.project(code, timelines[code], calendar=cal) for code in codes])
+    session.execute(upserts.row, [dossier.project(code, timelines[code], calendar=cal) for code in codes])
     return len(codes)
 
 
@@ -90,7 +115,7 @@ def load_timeline(session: Session, code: str) -> list[Entry]:
 def load_timelines(session: Session, codes: Sequence[str]) -> dict[str, list[Entry]]:
     found: dict[str, list[Entry]] = defaultdict(list)
     for chunk in _chunks(codes, KEYS):
-        for row in session.execute(select(dossier_timeline).where(dossier_timeline.c.code.in_(chunk))):
+        for row in session.execute(_TIMELINES, {"codes": chunk}):
             found[row.code].append(Entry.from_row(row))
     return found
 
@@ -105,16 +130,15 @@ def _add_to_timeline(session: Session, entries: Iterable[Entry]) -> set[str]:
     is then merely recomputed once more. Written in the order of their codes, so two writers of
     overlapping entries (a part published again after a crash) queue rather than deadlock."""
     rows = sorted((entry.as_row() for entry in entries), key=lambda row: (row["code"], row["event_id"]))
-    insert = dialect_insert(session)(dossier_timeline).on_conflict_do_nothing(index_elements=["event_id"])
+    upserts = _upserts(dialect_insert(session))
     if len(rows) == 1:  # a live event: the insert itself says whether it was new
-        return set(session.execute(insert.returning(dossier_timeline.c.event_id), rows[0]).scalars())
+        return set(session.execute(upserts.entry_returning, rows[0]).scalars())
     known: set[str] = set()
     for chunk in _chunks([row["event_id"] for row in rows], KEYS):
-        known.update(session.execute(select(dossier_timeline.c.event_id)
-                                     .where(dossier_timeline.c.event_id.in_(chunk))).scalars())
+        known.update(session.execute(_KNOWN_ENTRIES, {"ids": chunk}).scalars())
     new = [row for row in rows if row["event_id"] not in known]
     if new:
-        session.execute(insert, new)
+        session.execute(upserts.entry, new)
     return {row["event_id"] for row in new}
 
 

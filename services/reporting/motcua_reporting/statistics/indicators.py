@@ -1,4 +1,4 @@
-"""The Decision 766/QĐ-TTg indicators the event data supports (domain.md §5.3).
+"""The Decision 766/QĐ-TTg indicators the event data supports (docs/domain.md §5.3).
 
 Rates are percentages rounded half-up to 2 decimals, as the 766 formula document says; a zero
 denominator gives null (the document allows "0 or N/A": null cannot be mistaken for a result).

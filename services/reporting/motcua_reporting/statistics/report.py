@@ -90,7 +90,7 @@ class Report:
 
     # -- tables ----------------------------------------------------------------------------------
     def summary(self) -> dict:
-        """contracts.md §5: the columns of Biểu 06, in total and by mechanism."""
+        """docs/contracts.md §5: the columns of Biểu 06, in total and by mechanism."""
         total, by_mechanism = Tally(), {name: Tally() for name in MECHANISMS}
         for row, placement in self.placed():
             total.add(placement)

@@ -1,6 +1,6 @@
 """Which dossiers a report on unit U covers, and whether the officer asking may see them.
 
-Dossiers keep the receiving unit's path as of reception (contracts.md §3), so a 2019 dossier of
+Dossiers keep the receiving unit's path as of reception (docs/contracts.md §3), so a 2019 dossier of
 Chiềng Khương is "14.126.04222" and a 2026 one is "14.04222". The rules:
 
 - The unit is read as it stood on the period's last day; a unit that no longer existed then (the
@@ -14,7 +14,7 @@ Chiềng Khương is "14.126.04222" and a 2026 one is "14.04222". The rules:
   ending after 30/06/2025 includes the 2024 dossiers of old 04222 and of old 04213 Mường Sai. For a
   period ending before the reform the same code means the old commune alone.
 - The officer may ask for U only if U is their unit or below it on that same day (the officer scope of
-  every service, motcua_shared.web.scope.covers_unit); otherwise 403 (an action on a unit, contracts.md §2).
+  every service, motcua_shared.web.scope.covers_unit); otherwise 403 (an action on a unit, docs/contracts.md §2).
 """
 from __future__ import annotations
 
@@ -52,7 +52,7 @@ def resolve(code: str, period: Period, officer: Principal) -> UnitScope:
         versions = units.versions(code)
     except UnknownUnit:
         raise Invalid("Không có đơn vị hành chính với mã này.", code="unknown_unit",
-                      invalid_params=[{"name": "unit", "code": "unknown_unit", "reason": f"Mã {code} không tồn tại."}])
+                      invalid_params=[{"name": "unit", "code": "unknown_unit", "reason": f"Mã {code} không tồn tại."}]) from None
     as_of = _as_of(versions, period.last_day)
     if not covers_unit(officer, code, as_of, units):
         raise Forbidden("Đơn vị này nằm ngoài phạm vi của bạn.", code="unit_out_of_scope")

@@ -41,7 +41,7 @@ class Tally:
         setattr(self, placement.outcome, getattr(self, placement.outcome) + 1)
 
     def groups(self) -> dict[str, dict[str, int]]:
-        """The contract's shape (contracts.md §5): received, resolved, in_progress."""
+        """The contract's shape (docs/contracts.md §5): received, resolved, in_progress."""
         resolved = self.early + self.on_time + self.late
         in_progress = self.within_deadline + self.overdue
         return {

@@ -7,7 +7,7 @@ RETURN_METHODS = ("counter", "postal", "online")
 
 
 class StrictSchema(Schema):
-    """Unknown fields are an error, never silently dropped (contracts.md §5, style.md item 5)."""
+    """Unknown fields are an error, never silently dropped (docs/contracts.md §5, docs/style.md item 5)."""
 
     class Meta:
         unknown = RAISE

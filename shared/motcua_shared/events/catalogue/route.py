@@ -1,6 +1,6 @@
 """Events of a dossier's route through the agencies, published by routing.
 
-Two of them are pinned partner contracts (contracts.md §4.1): `routing.step.assigned` on exchange
+Two of them are pinned partner contracts (docs/contracts.md §4.1): `routing.step.assigned` on exchange
 `routing.steps` (routing key `step.<unit path>`) and `routing.step.completed` on exchange
 `routing.step-results` (routing key = the step's `reply_to`), which a province's own routing service
 consumes and produces. `routing.step.cancelled` travels with the steps (same exchange, same routing

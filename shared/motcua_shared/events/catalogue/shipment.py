@@ -1,6 +1,6 @@
 """Events of shipments carried by the public postal service (Decision 45/2016), owned by postal.
 
-Two are pinned partner contracts (contracts.md §4.2): `postal.pickup.requested` / `.cancelled` on
+Two are pinned partner contracts (docs/contracts.md §4.2): `postal.pickup.requested` / `.cancelled` on
 the `postal.pickups` queue the partner consumes, and `postal.status.reported`, which the partner
 publishes to exchange `postal.partner` (routing key `status`). The `shipment.*` events go on
 `postal.events` for intake, notification and reporting.
@@ -35,7 +35,7 @@ def _described(text: str) -> dict:
     return {"description": text}
 
 
-# -- pinned: the partner contract (contracts.md §4.2) ------------------------------------------
+# -- pinned: the partner contract (docs/contracts.md §4.2) ------------------------------------------
 class Party(StrictSchema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     address = fields.String(required=True, validate=validate.Length(min=1, max=500))
@@ -83,7 +83,7 @@ class ShipmentCreated(StrictSchema):
     direction = fields.String(required=True, validate=validate.OneOf(DIRECTIONS))
     unit = fields.String(required=True, metadata={"description": "The desk's unit code"})
     unit_path = fields.String(load_default=None, allow_none=True, validate=UNIT_PATH,
-                              metadata=_described("Path of the desk's unit (contracts.md §3)."))
+                              metadata=_described("Path of the desk's unit (docs/contracts.md §3)."))
     cod_amount_vnd = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0))
     requested_at = moment(load_default=None, allow_none=True)
     deliver_by = moment(required=True)

@@ -153,7 +153,7 @@ def _page(action: Action, code: str):
             if action.print_slug:
                 message += Markup(' <a href="/ho-so/{code}/in/{slug}">{label}</a>').format(
                     code=code, slug=action.print_slug, label=action.print_label)
-            banner(Markup(message))
+            banner(message)  # already Markup: the text escaped, the link built by Markup.format
             return redirect(f"/ho-so/{code}", 303)
     return render_template("desk/action.html", action=action, code=code, dossier=dossier, form=form,
                            units=unit_choices() if "competent_unit" in action.fields else (),

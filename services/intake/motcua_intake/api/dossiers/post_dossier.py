@@ -5,6 +5,7 @@ from flask import request
 from flask.views import MethodView
 from sqlalchemy.exc import IntegrityError
 
+from motcua_shared.web import json_input
 from motcua_shared.web.app import runtime
 from motcua_shared.web.auth import current_principal, require
 from motcua_shared.web.errors import Invalid
@@ -48,7 +49,8 @@ class Dossiers(MethodView):
         if key is not None and not IDEMPOTENCY_KEY.fullmatch(key):
             raise Invalid("Idempotency-Key phải gồm từ 1 đến 100 ký tự ASCII nhìn thấy được (không dấu cách).",
                           code="invalid_idempotency_key")
-        fingerprint = receiving.request_fingerprint(request.get_data())
+        # Of the body the arguments parser decoded already (before the view ran), not decoded again.
+        fingerprint = receiving.body_fingerprint(json_input.decoded(request.environ, request.get_data()))
         sessions = runtime().sessions
         if key:
             with sessions() as session:

@@ -1,4 +1,4 @@
-"""Request and response bodies of /api/v1/dossiers (contracts.md §5)."""
+"""Request and response bodies of /api/v1/dossiers (docs/contracts.md §5)."""
 from datetime import datetime, timezone
 
 from marshmallow import ValidationError, fields, validate, validates_schema

@@ -1,4 +1,4 @@
-"""The public catalogue (contracts.md §5): the pinned fields per procedure, and where its fee comes from."""
+"""The public catalogue (docs/contracts.md §5): the pinned fields per procedure, and where its fee comes from."""
 from marshmallow import fields, validate
 
 from motcua_shared.web.fields import StrictSchema, Text

@@ -33,5 +33,5 @@ def scope(principal: Principal) -> ColumnElement[bool]:
 
 
 def ensure_visible(principal: Principal, row) -> None:
-    """Outside the officer's scope a shipment does not exist for them (contracts.md §2)."""
+    """Outside the officer's scope a shipment does not exist for them (docs/contracts.md §2)."""
     found_in_scope(principal, row, "unit_path", NotFound("Không tìm thấy bưu gửi.", code="shipment_not_found"))

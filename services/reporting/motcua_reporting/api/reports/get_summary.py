@@ -1,4 +1,4 @@
-"""GET /api/v1/reports/summary: the columns of Biểu 06/VPCP/KSTT for a unit's subtree (contracts.md §5)."""
+"""GET /api/v1/reports/summary: the columns of Biểu 06/VPCP/KSTT for a unit's subtree (docs/contracts.md §5)."""
 from flask.views import MethodView
 
 from motcua_shared.web.auth import require
