@@ -175,14 +175,20 @@ def submit_sign_in(driver, username: str, password: str) -> None:
 
 def wait_for_new_page(driver, old_html, timeout: float = 20) -> None:
     """After a submit: wait until the old document is gone and the new one has loaded."""
-    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 
     def replaced(d):
         try:
             _ = old_html.tag_name  # raises once the page has been replaced
             return False
         except StaleElementReferenceException:
-            return d.execute_script("return document.readyState") == "complete"
+            pass
+        except WebDriverException as exc:
+            # Caught mid-navigation, chromedriver may report the old node as "unknown error: unhandled
+            # inspector error: Node with given id does not belong to the document" instead of stale.
+            if "does not belong to the document" not in str(exc):
+                raise
+        return d.execute_script("return document.readyState") == "complete"
 
     wait_until(driver, replaced, timeout, what="the next page")
     time.sleep(0.05)  # console.js moves focus on DOMContentLoaded; let it run

@@ -6,6 +6,7 @@ from functools import lru_cache
 
 from motcua_shared.reference import Level, UnknownUnit, load_units
 from motcua_shared.reference.current import current
+from motcua_shared.workcal import vietnam_today
 
 
 def known_unit(code: str) -> bool:
@@ -41,6 +42,6 @@ def unit_choices(on: date | None = None) -> list[tuple[str, str]]:
     """(code, label) of every unit known: those in force on `on` (today by default) first, then units of
     the earlier hierarchy (whose dossiers still have to be handled and reported), marked as such."""
     directory = load_units()
-    current = {unit.code for unit in directory.units_on(on or date.today())}
+    current = {unit.code for unit in directory.units_on(on or vietnam_today())}
     codes = sorted({unit.code for unit in directory.all()}, key=lambda c: (c not in current, len(c), c))
     return [(code, unit_name(code) if code in current else f"{unit_name(code)} (trước 01/07/2025)") for code in codes]

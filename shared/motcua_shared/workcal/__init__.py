@@ -18,7 +18,7 @@ package: the fallback for a year without a file), `days` (which dates are ngày 
 `durations` (units and exact conversion), `calendar` (instants).
 """
 
-from .calendar import DEFAULT_CUTOFF, DEFAULT_TIMEZONE, VIETNAM_TZ, WorkingCalendar
+from .calendar import DEFAULT_CUTOFF, DEFAULT_TIMEZONE, VIETNAM_TZ, WorkingCalendar, vietnam_today
 from .durations import MAX_DURATION_DAYS, Amount, Unit
 from .office_hours import DEFAULT_OFFICE_HOURS, OfficeHours, parse_cutoff
 from .official import install, missing_years, official_year
@@ -43,6 +43,7 @@ __all__ = [
     "install",
     "missing_years",
     "official_year",
+    "vietnam_today",
     "parse_cutoff",
     "vietnam_year",
 ]

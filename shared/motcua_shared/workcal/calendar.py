@@ -86,6 +86,11 @@ from .overrides import CalendarOverride
 
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 VIETNAM_TZ = ZoneInfo(DEFAULT_TIMEZONE)  # the one zone every local day, receipt and report is counted in
+
+
+def vietnam_today() -> date:
+    """Today in Viet Nam, not the host's today: on a UTC host that is still yesterday until 07:00."""
+    return datetime.now(VIETNAM_TZ).date()
 DEFAULT_CUTOFF = time(15, 0)
 _HOURS_CONTEXT = Context(prec=28)
 

@@ -8,6 +8,8 @@ from datetime import date
 
 from flask import redirect, render_template, request, url_for
 
+from motcua_shared.workcal import vietnam_today
+
 from ...clients import Forbidden, Invalid, NotFound
 from ...forms import Form, problem_message
 from ...permissions import requires
@@ -22,8 +24,8 @@ def _year() -> int:
     try:
         year = int(request.values.get("nam", ""))
     except ValueError:
-        return date.today().year
-    return year if 2000 <= year <= 2100 else date.today().year
+        return vietnam_today().year
+    return year if 2000 <= year <= 2100 else vietnam_today().year
 
 
 def _render(form: Form, year: int, status: int = 200):

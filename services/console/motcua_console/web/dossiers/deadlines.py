@@ -6,9 +6,9 @@ and never decides overdue by itself."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
-from motcua_shared.workcal import VIETNAM_TZ
+from motcua_shared.workcal import vietnam_today
 
 from ...formatting import local
 
@@ -25,7 +25,7 @@ class Due:
 
 
 def today() -> date:
-    return datetime.now(VIETNAM_TZ).date()
+    return vietnam_today()
 
 
 def due_in_words(due_at, overdue: bool, *, now: date | None = None) -> Due | None:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from motcua_shared.workcal import vietnam_today
+
 from ...forms import Form
 from ..context import officer
 
@@ -42,7 +44,7 @@ MECHANISMS = {"one_stop": "Một cửa", "inter_agency": "Một cửa liên thô
 def report_form(args) -> Form:
     """The period and unit typed in the query string, defaults filled in."""
     form = Form.from_request(args, labels=LABELS)
-    today = date.today()
+    today = vietnam_today()
     if not form.get("from"):
         form.values["from"] = today.replace(day=1).isoformat()
     if not form.get("to"):
@@ -83,7 +85,7 @@ def period_choices(form: Form, periods_of) -> list[tuple[str, str]]:
     try:
         year = int(source[:4])
     except ValueError:
-        year = date.today().year
+        year = vietnam_today().year
     choices = []
     for shown in (year, year - 1):
         choices += [(found["code"], f"{found['name']} ({_day(found['from'])} – {_day(found['to'])})")

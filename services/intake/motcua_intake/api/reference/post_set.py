@@ -1,5 +1,4 @@
 """POST /api/v1/reference/sets: a province administrator imports a new reference set."""
-from datetime import date
 
 from flask.views import MethodView
 
@@ -7,6 +6,7 @@ from motcua_shared.reference.sets import InvalidReferenceSet
 from motcua_shared.web.app import runtime
 from motcua_shared.web.auth import require
 from motcua_shared.web.errors import Invalid
+from motcua_shared.workcal import vietnam_today
 
 from ...reference_import import import_files
 from ..calendar.province_admin import require_province_admin
@@ -30,7 +30,7 @@ class ReferenceSets(MethodView):
         (`vn.motcua.reference.changed`) in the same transaction; every service computes with it from then on
         (docs/reference-data.md).
         """
-        require_province_admin(date.today(), to="nhập dữ liệu dùng chung")
+        require_province_admin(vietnam_today(), to="nhập dữ liệu dùng chung")
         try:
             result = import_files(runtime(), body["files"], body["label"])
         except InvalidReferenceSet as exc:
