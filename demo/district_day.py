@@ -232,7 +232,7 @@ class District:
     def open_steps(self) -> list[dict]:
         items, page = [], 1
         while True:
-            answer = self.api.ok("routing", "GET", f"/api/v1/steps?status=open&per_page=100&page={page}", self.officer)
+            answer = self.api.ok("routing", "GET", f"/api/v1/steps?status=open&page_size=100&page={page}", self.officer)
             items += answer["items"]
             if len(answer["items"]) < 100:
                 return items

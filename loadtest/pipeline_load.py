@@ -317,11 +317,6 @@ class LoadRun:
             open_tracks = {c: t for c, t in self.tracks.items() if t.notified is None or t.counted is None}
         if open_tracks:
             codes = list(open_tracks)
-            intake = self.system.runtime("intake")
-            table = intake.spec.metadata.tables["dossiers"]
-            with intake.engine.connect() as conn:
-                processed = {r.code for r in conn.execute(
-                    select(table.c.code).where(table.c.status == "processed", table.c.code.in_(codes)))}
             reporting = self.system.runtime("reporting")
             table = reporting.spec.metadata.tables["dossiers"]
             with reporting.engine.connect() as conn:
@@ -333,9 +328,17 @@ class LoadRun:
                 sent = Counter((r.dossier_code, r.template) for r in conn.execute(
                     select(table.c.dossier_code, table.c.template).where(
                         table.c.dossier_code.in_(codes), table.c.status.in_(SENT))))
+            # Intake is read last: what reporting counted or notification sent was processed at intake
+            # before, so this later read sees it (read first, a dossier processed, counted and notified
+            # between two reads of one poll was never seen processed).
+            intake = self.system.runtime("intake")
+            table = intake.spec.metadata.tables["dossiers"]
+            with intake.engine.connect() as conn:
+                processed = {r.code for r in conn.execute(
+                    select(table.c.code).where(table.c.status == "processed", table.c.code.in_(codes)))}
             for code, track in open_tracks.items():
-                if track.processed is None and code in processed:
-                    track.processed = now
+                if track.processed is None and (code in processed or code in counted):
+                    track.processed = now  # counted as processed by reporting: processed at intake by now
                 if track.counted is None and code in counted:
                     track.counted = now
                 if track.received_notified is None and sent[(code, "dossier_received")] >= len(CHANNELS):

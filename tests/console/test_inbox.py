@@ -99,7 +99,7 @@ def test_step_forms_keep_what_was_typed_and_say_refusals_in_vietnamese(console, 
 
     def refused(self, *args):
         raise Invalid("routing", Problem(422, "validation_failed", invalid_params=(
-            {"name": "note", "code": "required", "reason": "Missing data for required field."},)))
+            {"name": "note", "code": "required", "reason": "Trường này là bắt buộc."},)))
 
     def too_early(self, *args):
         raise Invalid("routing", Problem(422, "new_due_not_later", invalid_params=(

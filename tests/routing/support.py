@@ -38,6 +38,36 @@ SONG_MA = ("14.126,14.126.*," + ",".join(f"14.{code}" for code in (
     "04168", "04171", "04183", "04186", "04195", "04204", "04210", "04219", "04222")))
 
 
+def routing_app(database_factory, tmp_path):
+    """Routing's app on a fresh PostgreSQL database of its own, as a fixture's body (`yield from`): yields
+    its runtime, with `test_client` for the officers' HTTP side; drops the database afterwards."""
+    from motcua_shared.settings import load
+    from motcua_testing.system import TEST_SECRET, spec_of
+
+    from motcua_routing.app import create_app
+
+    name = database_factory.create(spec_of("routing"))
+    app = create_app(load("routing", spec_of("routing").settings, environ={
+        "ROUTING_DATABASE_URL": database_factory.url(name), "MOTCUA_JWT_SECRET": TEST_SECRET,
+        "MOTCUA_VAR_DIR": str(tmp_path)}))
+    runtime = app.extensions["motcua"]
+    runtime.test_client = app.test_client
+    yield runtime
+    runtime.close()
+    database_factory.drop(name)
+
+
+def handle(runtime, event_type: str, data: dict, *, subject: str) -> None:
+    """One event through routing's handler in a transaction of its own, parsed as the consumer parses it."""
+    from motcua_shared.events import parse
+
+    from motcua_routing.handlers import handlers
+
+    event = parse(new_event(event_type, source="/motcua/intake", data=data, subject=subject).to_json())
+    with runtime.sessions.begin() as session:
+        handlers(runtime)[event.type](session, event)
+
+
 def local(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=TZ)
 

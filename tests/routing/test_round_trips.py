@@ -10,15 +10,11 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import event, select
 
-from motcua_shared.events import new_event, parse
 from motcua_shared.events.catalogue.dossier import DOSSIER_RECEIVED
-from motcua_shared.settings import load
 
-from motcua_routing.app import create_app
-from motcua_routing.handlers import handlers
 from motcua_routing.models import route_steps
-from motcua_testing.system import TEST_SECRET, System, spec_of
-from routing.support import received
+from motcua_testing.system import System
+from routing.support import handle as support_handle, received, routing_app
 
 pytestmark = pytest.mark.timeout(60)
 VN = timezone(timedelta(hours=7))
@@ -28,25 +24,16 @@ OFFICER = {"Authorization": f"Bearer {System.token('specialist', unit='04222', s
 
 @pytest.fixture
 def routing(database_factory, tmp_path):
-    name = database_factory.create(spec_of("routing"))
-    app = create_app(load("routing", spec_of("routing").settings, environ={
-        "ROUTING_DATABASE_URL": database_factory.url(name), "MOTCUA_JWT_SECRET": TEST_SECRET,
-        "MOTCUA_VAR_DIR": str(tmp_path)}))
-    runtime = app.extensions["motcua"]
-    runtime.test_client = app.test_client
-    statements: list[str] = []
-    event.listen(runtime.engine, "before_cursor_execute",
-                 lambda _conn, _cursor, sql, *_rest: statements.append(sql))
-    runtime.statements = statements
-    yield runtime
-    runtime.close()
-    database_factory.drop(name)
+    for runtime in routing_app(database_factory, tmp_path):
+        statements: list[str] = []
+        event.listen(runtime.engine, "before_cursor_execute",
+                     lambda _conn, _cursor, sql, *_rest: statements.append(sql))
+        runtime.statements = statements
+        yield runtime
 
 
 def handle(runtime, event_type: str, data: dict) -> None:
-    parsed = parse(new_event(event_type, source="/motcua/intake", data=data, subject=CODE).to_json())
-    with runtime.sessions.begin() as session:
-        handlers(runtime)[parsed.type](session, parsed)
+    support_handle(runtime, event_type, data, subject=CODE)
 
 
 def localise_open_step(runtime) -> str:

@@ -11,17 +11,12 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select, text
 
-from motcua_shared.events import new_event, parse
 from motcua_shared.events.catalogue.dossier import DOSSIER_RECEIVED
-from motcua_shared.settings import load
 
 from motcua_routing import routes
-from motcua_routing.app import create_app
-from motcua_routing.handlers import handlers
 from motcua_routing.models import route_steps
-from motcua_testing.system import TEST_SECRET, spec_of
 from motcua_testing.waiting import wait_for
-from routing.support import received
+from routing.support import handle, received, routing_app
 
 pytestmark = pytest.mark.timeout(60)
 VN = timezone(timedelta(hours=7))
@@ -30,21 +25,12 @@ CODE = "H52.04222-260423-0002"
 
 @pytest.fixture
 def routing(database_factory, tmp_path):
-    name = database_factory.create(spec_of("routing"))
-    app = create_app(load("routing", spec_of("routing").settings, environ={
-        "ROUTING_DATABASE_URL": database_factory.url(name), "MOTCUA_JWT_SECRET": TEST_SECRET,
-        "MOTCUA_VAR_DIR": str(tmp_path)}))
-    runtime = app.extensions["motcua"]
-    yield runtime
-    runtime.close()
-    database_factory.drop(name)
+    yield from routing_app(database_factory, tmp_path)
 
 
 def open_step(runtime) -> dict:
     data = received(CODE, "1.004873", datetime(2026, 4, 23, 8, 30, tzinfo=VN))
-    event = parse(new_event(DOSSIER_RECEIVED, source="/motcua/intake", data=data, subject=CODE).to_json())
-    with runtime.sessions.begin() as session:
-        handlers(runtime)[event.type](session, event)
+    handle(runtime, DOSSIER_RECEIVED, data, subject=CODE)
     with runtime.engine.connect() as conn:
         return dict(conn.execute(select(route_steps).where(route_steps.c.dossier_code == CODE,
                                                            route_steps.c.status == "assigned")).mappings().one())

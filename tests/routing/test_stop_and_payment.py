@@ -14,19 +14,16 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from motcua_shared.events import isoformat, new_event, parse
+from motcua_shared.events import isoformat
 from motcua_shared.events.catalogue.payment import DOSSIER_PAID, DOSSIER_PAYMENT_REQUESTED
 from motcua_shared.events.catalogue.route import DEADLINE_ESCALATED
 from motcua_shared.events.catalogue.route import STEP_CANCELLED
 from motcua_shared.events.catalogue.stop import DOSSIER_STOPPED
 from motcua_shared.events.catalogue.dossier import DOSSIER_RECEIVED, DOSSIER_SUPPLEMENT_RECEIVED
-from motcua_shared.settings import load
 
-from motcua_routing.app import create_app
-from motcua_routing.handlers import handlers
 from motcua_routing.models import dossier_routes, route_steps
-from motcua_testing.system import TEST_SECRET, System, spec_of
-from routing.support import received
+from motcua_testing.system import System
+from routing.support import handle as support_handle, received, routing_app
 
 VN = timezone(timedelta(hours=7))
 CODE = "H52.04222-260423-0001"
@@ -38,21 +35,11 @@ def at(text: str) -> datetime:
 
 @pytest.fixture
 def routing(database_factory, tmp_path):
-    name = database_factory.create(spec_of("routing"))
-    app = create_app(load("routing", spec_of("routing").settings, environ={
-        "ROUTING_DATABASE_URL": database_factory.url(name), "MOTCUA_JWT_SECRET": TEST_SECRET,
-        "MOTCUA_VAR_DIR": str(tmp_path)}))
-    runtime = app.extensions["motcua"]
-    runtime.test_client = app.test_client  # the officer's HTTP side, for the supplement rule
-    yield runtime
-    runtime.close()
-    database_factory.drop(name)
+    yield from routing_app(database_factory, tmp_path)
 
 
 def handle(runtime, event_type: str, data: dict) -> None:
-    event = parse(new_event(event_type, source="/motcua/intake", data=data, subject=CODE).to_json())
-    with runtime.sessions.begin() as session:
-        handlers(runtime)[event.type](session, event)
+    support_handle(runtime, event_type, data, subject=CODE)
 
 
 def route_of(runtime) -> tuple[dict, list[dict]]:

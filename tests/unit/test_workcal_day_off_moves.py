@@ -30,6 +30,9 @@ def vn(text: str) -> datetime:
     # earliest one, the morning's closing, as for any deadline that fills a period.
     ("2031-03-11 13:30", "2031-03-12 11:30"),
     ("2031-03-10 17:00", "2031-03-10 17:00"),  # before the day: unchanged
+    # Minutes that are no whole fraction of an hour in decimals: 38 min = 19/30 h (was refused, issue 19).
+    ("2031-03-11 07:38", "2031-03-12 07:38"),
+    ("2031-03-11 09:07", "2031-03-12 09:07"),  # 127 min
 ])
 def test_a_working_time_deadline_gets_the_days_working_time_back(due, moved):
     assert moved_by_day_off(vn(due), DAY_OFF, BEFORE, AFTER) == vn(moved)

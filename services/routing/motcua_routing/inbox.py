@@ -45,8 +45,8 @@ def list_steps(session: Session, principal: Principal, query: dict) -> tuple[lis
         conditions.append(or_(code_prefix, r.procedure_code.in_(codes)))
     # The page and the total in one statement: each row carries the count of all rows matching (a window
     # over the whole result, computed before LIMIT), where a count query and a page query were two.
-    rows = session.execute(_PAGE.where(*conditions).limit(query["per_page"])
-                           .offset((query["page"] - 1) * query["per_page"])).mappings().all()
+    rows = session.execute(_PAGE.where(*conditions).limit(query["page_size"])
+                           .offset((query["page"] - 1) * query["page_size"])).mappings().all()
     if rows:
         total = rows[0]["total"]
     elif query["page"] == 1:

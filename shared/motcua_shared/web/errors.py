@@ -13,6 +13,8 @@ from flask import Flask, Response, json
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
+from .field_messages import translate
+
 log = logging.getLogger("motcua.http")
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
@@ -35,7 +37,9 @@ _HTTP_CODES = {
     503: ("unavailable", "Dịch vụ tạm thời không sẵn sàng"),
 }
 
-# marshmallow's default messages → stable machine codes for invalid_params[].code
+# English messages field_messages does not know, written by a service in marshmallow's words (e.g.
+# "Not a valid date (YYYY-MM-DD).") → the code such a message has always had. marshmallow's own
+# messages get their code and Vietnamese reason from field_messages.MESSAGES.
 _FIELD_CODES = (
     ("Missing data for required field", "required"),
     ("Unknown field", "unknown_field"),
@@ -127,7 +131,9 @@ def flatten(messages: Any, prefix: str = "") -> Iterable[dict[str, str]]:
             yield from flatten(value, name)
     elif isinstance(messages, (list, tuple)) and messages and all(isinstance(m, str) for m in messages):
         for message in messages:
-            yield {"name": prefix or "body", "code": field_code(message), "reason": message}
+            # marshmallow's defaults are English: answer them in Vietnamese, with their usual code.
+            code, reason = translate(message) or (field_code(message), message)
+            yield {"name": prefix or "body", "code": code, "reason": reason}
     elif isinstance(messages, (list, tuple)):
         for item in messages:
             yield from flatten(item, prefix)

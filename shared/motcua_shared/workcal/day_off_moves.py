@@ -24,7 +24,7 @@ calendar, no longer holds the day, and the due time already carries it, so nothi
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from fractions import Fraction
 
 from .calendar import WorkingCalendar
 from .durations import Unit
@@ -46,4 +46,6 @@ def moved_by_day_off(due: datetime, day: date, before: WorkingCalendar, after: W
     lost = before.working_minutes_between(start, min(due, start + timedelta(days=1)))
     if lost == 0:
         return due
-    return after.advance(due, Decimal(lost) / MINUTES_PER_HOUR, Unit.WORKING_HOURS)
+    # A Fraction, not a Decimal: 38 minutes are 19/30 of an hour exactly, where Decimal(38) / 60 rounds to
+    # 0.6333… and is then refused as not a whole number of minutes (two times out of three, by the clock).
+    return after.advance(due, Fraction(lost, MINUTES_PER_HOUR), Unit.WORKING_HOURS)

@@ -13,7 +13,7 @@ class RoutingClient(ApiClient):
         return self.get(f"/api/v1/routes/{quote(dossier_code, safe='')}")
 
     def steps(self, **filters) -> dict:
-        """The inbox: status (open, mine, unclaimed, done …), unit, agency, procedure_code, q, page, per_page."""
+        """The inbox: status (open, mine, unclaimed, done …), unit, agency, procedure_code, q, page, page_size."""
         return self.get("/api/v1/steps", **filters)
 
     def claim(self, step_id: str) -> dict:

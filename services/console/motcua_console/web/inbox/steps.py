@@ -16,7 +16,7 @@ from . import bp
 # routing's GET /api/v1/steps `status` values, as tabs in the order of an officer's work.
 TABS = (("unclaimed", "Chưa nhận"), ("mine", "Của tôi"), ("open", "Đang mở"), ("closed", "Đã xong"))
 DEFAULT_TAB = "open"
-PER_PAGE = 50
+PAGE_SIZE = 50
 FAR = "9999"  # sorts steps without a deadline last
 
 
@@ -27,11 +27,11 @@ def steps():
     if tab not in dict(TABS):
         tab = DEFAULT_TAB
     page = _page(request.args.get("page"))
-    found = backends().routing.steps(status=tab, page=page, per_page=PER_PAGE)
+    found = backends().routing.steps(status=tab, page=page, page_size=PAGE_SIZE)
     items = found.get("items", [])
     if tab != "closed":
         items = sorted(items, key=lambda s: s.get("due_at") or FAR)
     rows = [{**s, "due": due_in_words(s.get("due_at"), s.get("overdue")) if tab != "closed" else None}
             for s in items]
     return render_template("inbox/steps.html", tabs=TABS, tab=tab, rows=rows, found=found, page=page,
-                           per_page=PER_PAGE, step_actions=STEP_ACTIONS, step_statuses=STEP_STATUSES)
+                           page_size=PAGE_SIZE, step_actions=STEP_ACTIONS, step_statuses=STEP_STATUSES)

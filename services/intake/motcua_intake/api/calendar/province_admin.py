@@ -23,4 +23,4 @@ def parse_day(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise Invalid("Ngày phải có dạng YYYY-MM-DD.", invalid_params=[
-            {"name": "day", "code": "invalid_format", "reason": "Not a valid date (YYYY-MM-DD)."}]) from None
+            {"name": "day", "code": "invalid_format", "reason": "Không phải ngày hợp lệ (YYYY-MM-DD)."}]) from None

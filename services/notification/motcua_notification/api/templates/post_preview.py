@@ -59,14 +59,14 @@ def _checked(template, given: dict) -> dict:
     for name, value in given.items():
         sample = template.sample.get(name)
         if name not in template.sample:
-            problems.append({"name": f"personalisation.{name}", "code": "unknown_field", "reason": "Unknown field."})
+            problems.append({"name": f"personalisation.{name}", "code": "unknown_field", "reason": "Trường không được hỗ trợ."})
         elif isinstance(sample, list):
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 problems.append({"name": f"personalisation.{name}", "code": "invalid_type",
-                                 "reason": "Not a valid list of strings."})
+                                 "reason": "Không phải danh sách chuỗi ký tự hợp lệ."})
         elif not isinstance(value, str):
             problems.append({"name": f"personalisation.{name}", "code": "invalid_type",
-                             "reason": "Not a valid string."})
+                             "reason": "Không phải chuỗi ký tự hợp lệ."})
     if problems:
         raise Invalid("Một hoặc nhiều trường không hợp lệ.", invalid_params=problems)
     return given

@@ -26,5 +26,6 @@ class Steps(MethodView):
         with rt.sessions() as session:
             rows, total = inbox.list_steps(session, current_principal(), query)
         now = clock.now(rt.settings)
+        # per_page repeats page_size for 1.0.0 clients (deprecated, see StepPage).
         return {"items": [step_view(step, code, now) for step, code in rows], "page": query["page"],
-                "per_page": query["per_page"], "total": total}
+                "page_size": query["page_size"], "per_page": query["page_size"], "total": total}

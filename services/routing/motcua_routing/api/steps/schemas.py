@@ -1,5 +1,5 @@
 """Request and response bodies of /api/v1/steps."""
-from marshmallow import ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
 from motcua_shared.patterns import UNIT_CODE_PATTERN, Pattern
 from motcua_shared.web.fields import StrictSchema, Text
@@ -7,6 +7,8 @@ from motcua_shared.web.fields import StrictSchema, Text
 OUTCOMES = ("approved", "rejected", "supplement_required")
 UNIT_CODE = Pattern(UNIT_CODE_PATTERN, error="Mã đơn vị hành chính không đúng định dạng.")
 LISTS = ("open", "unclaimed", "mine", "closed", "all")
+PAGE_SIZE = 50
+PAGE_SIZES = validate.Range(min=1, max=200)
 
 
 class StepQuery(StrictSchema):
@@ -21,7 +23,26 @@ class StepQuery(StrictSchema):
     q = Text(load_default=None, validate=validate.Length(min=1, max=200), metadata={
         "description": "Tìm theo mã hồ sơ hoặc tên thủ tục, không phân biệt dấu."})
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    # `page_size` as in every other service's list; 1.0.0 named it `per_page`, still taken (same range)
+    # so clients written against 1.0.0 keep working. Neither has a load default: the default is
+    # applied after loading, so that giving both with different values can be refused.
+    page_size = fields.Integer(load_default=None, validate=PAGE_SIZES, metadata={
+        "default": PAGE_SIZE, "description": "Số bước mỗi trang."})
+    per_page = fields.Integer(load_default=None, validate=PAGE_SIZES, metadata={
+        "deprecated": True, "description": "Tên cũ (1.0.0) của page_size, vẫn được nhận; hãy dùng page_size."})
+
+    @validates_schema
+    def _one_page_size(self, data, **_kwargs):
+        given = {data.get("page_size"), data.get("per_page")} - {None}
+        if len(given) > 1:
+            raise ValidationError("code=conflicting_page_size: page_size và per_page (tên cũ) phải bằng nhau.",
+                                  field_name="per_page")
+
+    @post_load
+    def _page_size(self, data, **_kwargs):
+        alias = data.pop("per_page", None)
+        data["page_size"] = data.get("page_size") or alias or PAGE_SIZE
+        return data
 
 
 class Step(StrictSchema):
@@ -54,7 +75,9 @@ class Step(StrictSchema):
 class StepPage(StrictSchema):
     items = fields.List(fields.Nested(Step), required=True)
     page = fields.Integer(required=True)
-    per_page = fields.Integer(required=True)
+    page_size = fields.Integer(required=True)
+    per_page = fields.Integer(required=True, metadata={
+        "deprecated": True, "description": "Bằng page_size; giữ lại cho các ứng dụng viết theo 1.0.0."})
     total = fields.Integer(required=True)
 
 
@@ -81,7 +104,7 @@ class Forwarding(StrictSchema):
     @validates_schema
     def _exactly_one_target(self, data, **_kwargs):
         if (data.get("to_officer") is None) == (data.get("to_agency") is None):
-            raise ValidationError("Give exactly one of to_officer and to_agency.", field_name="to_officer")
+            raise ValidationError("Cần đúng một trong hai: to_officer hoặc to_agency.", field_name="to_officer")
 
 
 class SendingBack(StrictSchema):
