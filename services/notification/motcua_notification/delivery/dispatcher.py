@@ -3,12 +3,11 @@
 Each tick of the worker's periodic job (never blocking the event consumer):
 1. claim due messages with a lease, like the outbox relay (FOR UPDATE SKIP LOCKED on PostgreSQL, so
    several workers share the ledger without sending a message twice);
-2. decide, in the same short transaction, what may not go now: an address that opted out is cancelled,
+2. decide, in one short transaction, what may not go now: an address that opted out is cancelled,
    a non-urgent SMS in quiet hours or beyond the recipient's hourly limit waits (never dropped);
 3. hand the rest to a small thread pool, one task per recipient (their messages go in order), with
    no database session open during a provider call (docs/reliability.md §4.3);
-4. each task records each message's attempts and outcome as soon as it has it, in one transaction with
-   the outcomes other tasks have at that moment (recorder.py: group commit).
+4. each task records each message's attempts and outcome in its own transaction as soon as it has it.
 
 A sender that dies leaves its claims to expire; the messages are claimed again. The provider may
 then see a message twice, which its `reference` (the message id, also the e-mail's Message-ID) lets
@@ -24,10 +23,11 @@ import uuid
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from motcua_shared.db import is_sqlite
@@ -40,21 +40,12 @@ from ..notices import unsubscribe_url
 from ..options import LEASE_MARGIN, Options
 from ..providers import PERMANENT, TEMPORARY, Outcome, Outgoing, Provider, Providers
 from ..providers.identity import accepted_by
-from . import ledger, metrics, recorder, schedule
+from . import ledger, metrics, schedule
 from .health import ProviderHealth
 
 log = logging.getLogger("motcua.notification.delivery")
-_INSERT_ATTEMPT = insert(delivery_attempts)  # built once: each batch's rows are its parameters
+RECORD_RETRY_FIRST, RECORD_RETRY_MAX = 0.25, 2.0  # seconds between tries to record while the database is away
 
-
-class _Collected:
-    """Stands in for the outbox in ledger.move: the batch's outcome events, for one multi-row INSERT."""
-
-    def __init__(self) -> None:
-        self.events: list[tuple[Any, None, None]] = []
-
-    def add(self, _session: Session, event) -> None:
-        self.events.append((event, None, None))
 
 
 @dataclass(frozen=True)
@@ -100,8 +91,6 @@ class Dispatcher:
         self._in_flight = 0
         self._busy: set[str] = set()  # recipients with a task running: one at a time keeps their order
         self._idle = threading.Condition(self._lock)
-        self._sessions: sessionmaker | None = None  # the ticks' (always the same one); the recorder writes with it
-        self._recorder = recorder.Recorder(self._record_batch, clock)
 
     # -- the periodic job ------------------------------------------------------------------------
     def tick(self, sessions: sessionmaker) -> int:
@@ -111,15 +100,11 @@ class Dispatcher:
             busy = set(self._busy)
         if room <= 0:
             return 0
-        self._sessions = sessions
         now = self.clock()
-        # Claim and decide in one transaction: the decisions only release or cancel what was just claimed,
-        # and one commit per tick instead of two is a round trip less for every batch of messages.
-        with sessions.begin() as session:
-            claimed = self._claim(session, room, now)
-            if not claimed:
-                return 0
-            groups = self._decide(session, claimed, busy, now)
+        claimed = self._claim(sessions, room, now)
+        if not claimed:
+            return 0
+        groups = self._decide(sessions, claimed, busy, now)
         for key, group in groups.items():
             with self._lock:
                 self._in_flight += len(group)
@@ -138,29 +123,30 @@ class Dispatcher:
         return self._pool
 
     # -- 1. claim ----------------------------------------------------------------------------------
-    def _claim(self, session: Session, limit: int, now: datetime) -> list[Claimed]:
+    def _claim(self, sessions: sessionmaker, limit: int, now: datetime) -> list[Claimed]:
         m = messages
         due = and_(m.c.status.in_(ledger.DUE), m.c.not_before <= now,
                    or_(m.c.claimed_until.is_(None), m.c.claimed_until < now))
         until = now + self.options.delivery_lease
-        candidates = select(m.c.id).where(due).order_by(m.c.not_before, m.c.id).limit(limit)
-        if not is_sqlite(session.get_bind()):
-            candidates = candidates.with_for_update(skip_locked=True)
-        rows = session.execute(
-            update(m).where(m.c.id.in_(candidates.scalar_subquery()))
-            .values(claimed_until=until, claimed_by=self.name)
-            .returning(m.c.id, m.c.channel, m.c.recipient, m.c.recipient_key, m.c.template, m.c.urgent,
-                       m.c.subject, m.c.body, m.c.html_body, m.c.attachment_name, m.c.attachment,
-                       m.c.personalisation, m.c.attempts)).all()
-        ids = [r.id for r in rows]
-        # A citizen hears of the events in the order they happened, whatever order they arrived in.
-        told = {r.id: r for r in session.execute(
-            select(m.c.id, notices.c.occurred_at, notices.c.event_id, notices.c.correlation_id)
-            .join(notices, notices.c.id == m.c.notice_id).where(m.c.id.in_(ids)))}
-        refused: dict[str, set[str]] = defaultdict(set)
-        for attempt in session.execute(select(delivery_attempts.c.message_id, delivery_attempts.c.provider).where(
-                delivery_attempts.c.message_id.in_(ids), delivery_attempts.c.outcome == PERMANENT)):
-            refused[attempt.message_id].add(attempt.provider)
+        with sessions.begin() as session:
+            candidates = select(m.c.id).where(due).order_by(m.c.not_before, m.c.id).limit(limit)
+            if not is_sqlite(session.get_bind()):
+                candidates = candidates.with_for_update(skip_locked=True)
+            rows = session.execute(
+                update(m).where(m.c.id.in_(candidates.scalar_subquery()))
+                .values(claimed_until=until, claimed_by=self.name)
+                .returning(m.c.id, m.c.channel, m.c.recipient, m.c.recipient_key, m.c.template, m.c.urgent,
+                           m.c.subject, m.c.body, m.c.html_body, m.c.attachment_name, m.c.attachment,
+                           m.c.personalisation, m.c.attempts)).all()
+            ids = [r.id for r in rows]
+            # A citizen hears of the events in the order they happened, whatever order they arrived in.
+            told = {r.id: r for r in session.execute(
+                select(m.c.id, notices.c.occurred_at, notices.c.event_id, notices.c.correlation_id)
+                .join(notices, notices.c.id == m.c.notice_id).where(m.c.id.in_(ids)))}
+            refused: dict[str, set[str]] = defaultdict(set)
+            for attempt in session.execute(select(delivery_attempts.c.message_id, delivery_attempts.c.provider).where(
+                    delivery_attempts.c.message_id.in_(ids), delivery_attempts.c.outcome == PERMANENT)):
+                refused[attempt.message_id].add(attempt.provider)
         rows = sorted(rows, key=lambda r: (aware(told[r.id].occurred_at), r.id))
         return [Claimed(r.id, r.channel, r.recipient, r.recipient_key, r.template, r.urgent, r.subject, r.body,
                         r.html_body, r.attachment_name, r.attachment, r.personalisation or {}, r.attempts, until,
@@ -168,24 +154,25 @@ class Dispatcher:
                 for r in rows]
 
     # -- 2. what may go now ------------------------------------------------------------------------
-    def _decide(self, session: Session, claimed: list[Claimed], busy: set[str],
+    def _decide(self, sessions: sessionmaker, claimed: list[Claimed], busy: set[str],
                 now: datetime) -> dict[str, list[Claimed]]:
         to_send: dict[str, list[Claimed]] = defaultdict(list)
-        opted_out = preferences.opted_out(session, [(c.channel, c.recipient_key) for c in claimed])
-        sent = self._recent_sms(session, {c.recipient_key for c in claimed if c.channel == "sms"}, now)
-        for message in claimed:
-            if message.recipient_key in busy:
-                self._release(session, message, now)
-            elif (message.channel, message.recipient_key) in opted_out:
-                ledger.move(session, self.outbox, message.id, ledger.CANCELLED, now=now, expect=ledger.DUE,
-                            held_by=self.name, origin=message.origin, status_reason="opted_out")
-            elif (wait := self._wait_until(message, sent, now)) is not None:
-                until, reason = wait
-                self._release(session, message, now, not_before=until, reason=reason)
-            else:
-                if message.channel == "sms":
-                    sent[message.recipient_key].append(now)
-                to_send[message.recipient_key].append(message)
+        with sessions.begin() as session:
+            opted_out = preferences.opted_out(session, [(c.channel, c.recipient_key) for c in claimed])
+            sent = self._recent_sms(session, {c.recipient_key for c in claimed if c.channel == "sms"}, now)
+            for message in claimed:
+                if message.recipient_key in busy:
+                    self._release(session, message, now)
+                elif (message.channel, message.recipient_key) in opted_out:
+                    ledger.move(session, self.outbox, message.id, ledger.CANCELLED, now=now, expect=ledger.DUE,
+                                held_by=self.name, origin=message.origin, status_reason="opted_out")
+                elif (wait := self._wait_until(message, sent, now)) is not None:
+                    until, reason = wait
+                    self._release(session, message, now, not_before=until, reason=reason)
+                else:
+                    if message.channel == "sms":
+                        sent[message.recipient_key].append(now)
+                    to_send[message.recipient_key].append(message)
         return to_send
 
     def _wait_until(self, message: Claimed, sent: dict[str, list[datetime]],
@@ -225,7 +212,7 @@ class Dispatcher:
                 try:
                     if self.clock() > message.claimed_until - LEASE_MARGIN:
                         continue  # the claim is about to lapse: whoever claims it next sends it
-                    self._recorder.record(recorder.Outcome(message, self._attempt(message)))
+                    self._record_while_held(sessions, message, self._attempt(message))
                 except Exception as exc:  # a failed record leaves the claim to expire; the message is not lost
                     log.exception("delivery_failed", extra={"message_id": message.id, "error": type(exc).__name__})
                 finally:
@@ -262,30 +249,44 @@ class Dispatcher:
                         unsubscribe_url=unsubscribe)
 
     # -- 4. record ---------------------------------------------------------------------------------
-    def _record_batch(self, outcomes: list[recorder.Outcome]) -> None:
-        """Write these outcomes in one transaction: every attempt in one multi-row INSERT, each message's
-        guarded move, and the outcome events in one outbox INSERT (recorder.py says who calls it when)."""
-        now = self.clock()
-        events = _Collected()
-        with self._sessions.begin() as session:
-            rows = [dict(message_id=o.message.id, attempt=o.message.attempts + 1, provider=a.provider.name,
-                         outcome=a.outcome.result, detail=a.outcome.detail[:200], code=a.outcome.code,
-                         started_at=a.started_at, duration_ms=a.duration_ms)
-                    for o in outcomes for a in o.attempts]
-            if rows:
-                session.execute(_INSERT_ATTEMPT, rows)
-            for o in outcomes:
-                self._settle(session, events, o.message, o.attempts, o.message.attempts + 1, now)
-            self.outbox.add_all(session, events.events)
+    def _record_while_held(self, sessions: sessionmaker, message: Claimed, attempts: list[Attempt]) -> None:
+        """Record the outcome, waiting out a database that is away for as long as the claim holds.
 
-    def _settle(self, session: Session, events: _Collected, message: Claimed, attempts: list[Attempt], number: int,
+        The provider has the message by now: giving up would let the claim lapse and the next sender
+        send it again (a citizen's second SMS). Until the claim lapses nobody else may take it, so
+        retrying until then is safe; the margin left at sending time (LEASE_MARGIN) covers a restart."""
+        delay = RECORD_RETRY_FIRST
+        while True:
+            try:
+                self._record(sessions, message, attempts)
+                return
+            except (OperationalError, InterfaceError) as exc:
+                if self.clock() + timedelta(seconds=delay) >= message.claimed_until:
+                    raise
+                log.warning("delivery_record_retry", extra={"message_id": message.id, "error": type(exc).__name__,
+                                                            "delay_s": delay})
+                time.sleep(delay)
+                delay = min(delay * 2, RECORD_RETRY_MAX)
+
+    def _record(self, sessions: sessionmaker, message: Claimed, attempts: list[Attempt]) -> None:
+        now = self.clock()
+        number = message.attempts + 1
+        with sessions.begin() as session:
+            for attempt in attempts:
+                session.execute(insert(delivery_attempts).values(
+                    message_id=message.id, attempt=number, provider=attempt.provider.name,
+                    outcome=attempt.outcome.result, detail=attempt.outcome.detail[:200], code=attempt.outcome.code,
+                    started_at=attempt.started_at, duration_ms=attempt.duration_ms))
+            self._settle(session, message, attempts, number, now)
+
+    def _settle(self, session: Session, message: Claimed, attempts: list[Attempt], number: int,
                 now: datetime) -> None:
         guard = dict(now=now, expect=ledger.DUE, held_by=self.name, origin=message.origin, attempts=number)
         last = attempts[-1] if attempts else None
         if last is not None and last.outcome.accepted:
             provider = last.provider
             to = ledger.SENDING if provider.receipts else ledger.DELIVERED
-            ledger.move(session, events, message.id, to, medium=provider.medium, provider=provider.name,
+            ledger.move(session, self.outbox, message.id, to, medium=provider.medium, provider=provider.name,
                         accepted_by=accepted_by(provider), provider_reference=last.outcome.reference, sent_at=now,
                         status_reason=None, **guard)
             log.debug("message_sent", extra={"message_id": message.id, "provider": provider.name, "status": to})
@@ -297,7 +298,7 @@ class Dispatcher:
         if any(a.outcome.result == TEMPORARY for a in attempts):
             if number < self.options.max_attempts:
                 retry_at = now + schedule.backoff(number, self.options.retry_base, self.options.retry_max)
-                ledger.move(session, events, message.id, ledger.TEMPORARY_FAILURE, not_before=retry_at,
+                ledger.move(session, self.outbox, message.id, ledger.TEMPORARY_FAILURE, not_before=retry_at,
                             status_reason=reason[:200], **guard)
                 log.warning("message_retry_scheduled", extra={"message_id": message.id, "attempt": number,
                                                               "reason": reason[:120]})
@@ -306,5 +307,5 @@ class Dispatcher:
         else:
             # Refused by every provider that could take it; with none able to, it is our failure, not theirs.
             to = ledger.PERMANENT_FAILURE if attempts or message.refused_by else ledger.TECHNICAL_FAILURE
-        ledger.move(session, events, message.id, to, status_reason=reason[:200], **guard)
+        ledger.move(session, self.outbox, message.id, to, status_reason=reason[:200], **guard)
         log.warning("message_failed", extra={"message_id": message.id, "status": to, "reason": reason[:120]})

@@ -13,11 +13,10 @@ technical-failure publishes the outcome for reporting, in the same transaction (
 """
 from __future__ import annotations
 
-import functools
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from motcua_shared.events import new_event
@@ -61,9 +60,12 @@ def move(session: Session, outbox: Outbox, message_id: str, to: str, *, now: dat
     values = {"status": to, "updated_at": now, "claimed_until": None, "claimed_by": None, **fields}
     if to in TERMINAL:
         values["completed_at"] = occurred_at or now
-    params = {f"v_{column}": value for column, value in values.items()}
-    params.update(m_id=message_id, m_held_by=held_by)
-    moved = session.execute(_move_statement(tuple(values), tuple(expect), held_by is not None), params).first()
+    stmt = update(messages).where(messages.c.id == message_id, messages.c.status.in_(expect))
+    if held_by is not None:
+        stmt = stmt.where(messages.c.claimed_by == held_by)
+    moved = session.execute(stmt.values(**values).returning(
+        messages.c.notice_id, messages.c.dossier_code, messages.c.channel, messages.c.template,
+        messages.c.template_version, messages.c.provider)).first()
     if moved is not None:
         metrics.entered(moved.channel, to)
     if moved is not None and to in _PUBLISHED:
@@ -72,18 +74,6 @@ def move(session: Session, outbox: Outbox, message_id: str, to: str, *, now: dat
                                              .where(notices.c.id == moved.notice_id)).one())
         _publish(session, outbox, message_id, moved, to, occurred_at or now, medium, origin)
     return moved is not None
-
-
-@functools.lru_cache(maxsize=64)
-def _move_statement(columns: tuple[str, ...], expect: tuple[str, ...], guarded: bool):
-    """The guarded UPDATE for this set of columns, built once with its values as parameters: a sender
-    moves thousands of messages the same few ways, and building the statement cost more than running it."""
-    stmt = update(messages).where(messages.c.id == bindparam("m_id"), messages.c.status.in_(expect))
-    if guarded:
-        stmt = stmt.where(messages.c.claimed_by == bindparam("m_held_by"))
-    return stmt.values({column: bindparam(f"v_{column}") for column in columns}).returning(
-        messages.c.notice_id, messages.c.dossier_code, messages.c.channel, messages.c.template,
-        messages.c.template_version, messages.c.provider)
 
 
 def _publish(session: Session, outbox: Outbox, message_id: str, row, status: str, at: datetime,
